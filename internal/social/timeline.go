@@ -1,0 +1,110 @@
+package social
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/sada-project/sada/internal/store"
+)
+
+// followerVisibilities are what a follower (or the author) may read of an
+// account's posts; everyone else reads only the first two.
+var (
+	followerVisibilities = []store.Visibility{store.Public, store.Unlisted, store.Private}
+	publicVisibilities   = []store.Visibility{store.Public, store.Unlisted}
+)
+
+// Home assembles viewer's home timeline: the entries fanned out to it on
+// write, merged with the recent posts of followed accounts that readers pull
+// (those with very many followers). Its cost depends on the page size and
+// the few pulled accounts, not on how much is stored.
+func (s *Service) Home(ctx context.Context, viewer *store.Account, p store.Page) ([]*store.Status, error) {
+	sts, err := s.Store.HomeTimeline(ctx, viewer.ID, p)
+	if err != nil {
+		return nil, fmt.Errorf("home of %d: %w", viewer.ID, err)
+	}
+	pulled, err := s.Store.PullFollowees(ctx, viewer.ID)
+	if err != nil {
+		return nil, fmt.Errorf("home of %d: %w", viewer.ID, err)
+	}
+	for _, aid := range pulled {
+		more, err := s.Store.AccountStatuses(ctx, aid, store.StatusFilter{Visibilities: followerVisibilities}, p)
+		if err != nil {
+			return nil, fmt.Errorf("home of %d, pulling %d: %w", viewer.ID, aid, err)
+		}
+		sts = append(sts, more...)
+	}
+	if len(pulled) == 0 {
+		return sts, nil
+	}
+	return mergePage(sts, p), nil
+}
+
+// mergePage sorts statuses from several sources newest first, drops
+// duplicates and keeps the page: the newest Limit, or with MinID the Limit
+// just above it.
+func mergePage(sts []*store.Status, p store.Page) []*store.Status {
+	slices.SortFunc(sts, func(a, b *store.Status) int { return compareDesc(a.ID, b.ID) })
+	sts = slices.CompactFunc(sts, func(a, b *store.Status) bool { return a.ID == b.ID })
+	if len(sts) <= p.Limit {
+		return sts
+	}
+	if p.MinID != 0 {
+		return sts[len(sts)-p.Limit:]
+	}
+	return sts[:p.Limit]
+}
+
+func compareDesc(a, b int64) int {
+	switch {
+	case a > b:
+		return -1
+	case a < b:
+		return 1
+	}
+	return 0
+}
+
+// AccountStatuses lists what account posted that viewer may see.
+func (s *Service) AccountStatuses(ctx context.Context, viewer *store.Account, accountID int64, f store.StatusFilter, p store.Page) ([]*store.Status, error) {
+	if _, err := s.Store.AccountByID(ctx, accountID); err != nil {
+		return nil, hideMissing(err, "Record not found")
+	}
+	f.Visibilities = publicVisibilities
+	if viewer != nil {
+		if viewer.ID == accountID {
+			f.Visibilities = nil // all, direct included
+		} else if rel, err := s.relationship(ctx, viewer.ID, accountID); err != nil {
+			return nil, err
+		} else if rel.Following {
+			f.Visibilities = followerVisibilities
+		}
+	}
+	sts, err := s.Store.AccountStatuses(ctx, accountID, f, p)
+	if err != nil {
+		return nil, fmt.Errorf("statuses of %d: %w", accountID, err)
+	}
+	// Reblogs of posts the viewer may not see are dropped here.
+	return s.filterVisible(ctx, viewer, sts)
+}
+
+// Context returns the visible ancestors and descendants of a status.
+func (s *Service) Context(ctx context.Context, viewer *store.Account, statusID int64) (anc, desc []*store.Status, err error) {
+	st, err := s.Status(ctx, viewer, statusID)
+	if err != nil {
+		return nil, nil, err
+	}
+	const limit = 4096 // a thread deeper than this is shown cut
+	if anc, err = s.Store.Ancestors(ctx, st.ID, limit); err != nil {
+		return nil, nil, fmt.Errorf("context of %d: %w", st.ID, err)
+	}
+	if desc, err = s.Store.Descendants(ctx, st.ID, limit); err != nil {
+		return nil, nil, fmt.Errorf("context of %d: %w", st.ID, err)
+	}
+	if anc, err = s.filterVisible(ctx, viewer, anc); err != nil {
+		return nil, nil, err
+	}
+	desc, err = s.filterVisible(ctx, viewer, desc)
+	return anc, desc, err
+}
