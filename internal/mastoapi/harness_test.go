@@ -180,7 +180,9 @@ type user struct {
 func (ts *testServer) signUp(t *testing.T, name string) user {
 	t.Helper()
 	appTok := ts.clientToken(t, "read write follow")
-	var tok struct{ AccessToken string `json:"access_token"` }
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
 	ts.call(t, "POST", "/api/v1/accounts", appTok, map[string]any{
 		"username": name, "email": name + "@example.org", "password": "password-" + name, "agreement": true, "locale": "en",
 	}).want(t, 200).decode(t, &tok)
@@ -191,7 +193,9 @@ func (ts *testServer) signUp(t *testing.T, name string) user {
 // clientToken gets an app-only token by client_credentials.
 func (ts *testServer) clientToken(t *testing.T, scope string) string {
 	t.Helper()
-	var tok struct{ AccessToken string `json:"access_token"` }
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
 	ts.call(t, "POST", "/oauth/token", "", url.Values{
 		"grant_type": {"client_credentials"}, "client_id": {ts.app.ID}, "client_secret": {ts.app.Secret}, "scope": {scope},
 	}).want(t, 200).decode(t, &tok)
