@@ -54,15 +54,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 			log.Error("close store", "err", err)
 		}
 	}()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	if cfg.Domain == cfg.Addr {
+		// With port 0 the real port is known only now.
+		cfg.Domain, cfg.Addr = ln.Addr().String(), ln.Addr().String()
+	}
 	svc := social.New(st, cfg.Domain)
 	api := mastoapi.New(cfg, st, svc, log)
 	mux := http.NewServeMux()
 	api.Routes(mux)
 
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
