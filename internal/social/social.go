@@ -10,7 +10,7 @@ const (
 	// posts are merged into readers' home timelines at read time instead of
 	// being copied to every follower when posted. It keeps a post by an
 	// account with a hundred thousand followers as cheap as any other.
-	DefaultPullThreshold = 10000
+	DefaultPullThreshold = 1000
 	// DefaultBackfill is how many recent posts of a newly followed account
 	// are copied into the follower's home timeline.
 	DefaultBackfill = 40
