@@ -34,11 +34,9 @@ func (a *API) register(w http.ResponseWriter, r *http.Request, au auth) error {
 	if err != nil {
 		return err
 	}
-	app, err := a.Store.AppByID(r.Context(), au.Token.AppID)
-	if err != nil {
-		return fmt.Errorf("register: %w", err)
-	}
-	resp, err := a.issueToken(r, app.ID, ac.ID, app.Scopes)
+	// As on Mastodon, the new account's token has the scopes of the app
+	// token that signed it up, not every scope the app registered.
+	resp, err := a.issueToken(r, au.Token.AppID, ac.ID, au.Token.Scopes)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package mastoapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -242,6 +243,7 @@ type renderer struct {
 	accounts map[int64]*store.Account
 	statuses map[int64]*store.Status
 	flags    map[int64]store.Flags
+	apps     map[int64]*AppRef
 }
 
 func (a *API) renderStatuses(ctx context.Context, viewer *store.Account, sts []*store.Status) ([]Status, error) {
@@ -279,10 +281,42 @@ func (a *API) renderStatuses(ctx context.Context, viewer *store.Account, sts []*
 			return nil, fmt.Errorf("render statuses: %w", err)
 		}
 	}
+	if rd.apps, err = a.apps(ctx, rd.statuses); err != nil {
+		return nil, err
+	}
 	out := make([]Status, 0, len(sts))
 	for _, st := range sts {
 		if e, ok := rd.status(st); ok {
 			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// apps loads the applications statuses were posted with. A page holds
+// few distinct apps (people use one or two clients), so one lookup each is
+// cheap; an app that is gone is simply not shown.
+func (a *API) apps(ctx context.Context, sts map[int64]*store.Status) (map[int64]*AppRef, error) {
+	out := map[int64]*AppRef{}
+	for _, st := range sts {
+		if st.ApplicationID == 0 {
+			continue
+		}
+		if _, done := out[st.ApplicationID]; done {
+			continue
+		}
+		app, err := a.Store.AppByID(ctx, st.ApplicationID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			out[st.ApplicationID] = nil
+		case err != nil:
+			return nil, fmt.Errorf("render statuses: %w", err)
+		default:
+			ref := &AppRef{Name: app.Name}
+			if app.Website != "" {
+				ref.Website = &app.Website
+			}
+			out[st.ApplicationID] = ref
 		}
 	}
 	return out, nil
@@ -316,6 +350,7 @@ func (rd *renderer) status(st *store.Status) (Status, bool) {
 		Emojis: []any{}, ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount,
 		RepliesCount: st.RepliesCount, InReplyToID: optID(st.InReplyToID),
 		InReplyToAccountID: optID(st.InReplyToAccountID), Filtered: []any{},
+		Application: rd.apps[st.ApplicationID],
 	}
 	if !st.EditedAt.IsZero() {
 		e := timeStr(st.EditedAt)

@@ -1,6 +1,7 @@
 package mastoapi
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -30,24 +31,71 @@ func (a *API) notifications(w http.ResponseWriter, r *http.Request, au auth) err
 			return nil
 		}
 	}
-	ns, err := a.Store.Notifications(r.Context(), au.Account.ID, include, knownTypes(p.list("exclude_types")), pg)
+	fromID, err := p.id("account_id")
 	if err != nil {
-		return fmt.Errorf("notifications of %d: %w", au.Account.ID, err)
-	}
-	if fromID, err := p.id("account_id"); err != nil {
 		return err
-	} else if fromID != 0 {
-		ns = slices.DeleteFunc(ns, func(n *store.Notification) bool { return n.FromID != fromID })
+	}
+	ns, newest, oldest, err := a.listNotifications(r.Context(), au.Account.ID, include, knownTypes(p.list("exclude_types")), fromID, pg)
+	if err != nil {
+		return err
 	}
 	out, err := a.renderNotifications(r, au, ns)
 	if err != nil {
 		return err
 	}
-	if len(ns) > 0 {
-		a.setLink(w, r, ns[0].ID, ns[len(ns)-1].ID)
-	}
+	a.setLink(w, r, newest, oldest)
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// maxScans bounds how many batches one request reads looking for a
+// sender's notifications; the Link header lets the client read on.
+const maxScans = 10
+
+// listNotifications reads a page of notifications. The store filters by
+// type; the sender (account_id, when fromID is not 0) is filtered here, and
+// reading goes on in batches until the page is full, so that a sender's
+// notifications are not lost behind a page of others'. newest and oldest
+// bound what the page covers, for its Link header.
+func (a *API) listNotifications(ctx context.Context, accountID int64, include, exclude []string, fromID int64, pg store.Page) (out []*store.Notification, newest, oldest int64, err error) {
+	for range maxScans {
+		ns, err := a.Store.Notifications(ctx, accountID, include, exclude, pg)
+		if err != nil {
+			return nil, 0, 0, fmt.Errorf("notifications of %d: %w", accountID, err)
+		}
+		if len(ns) == 0 {
+			break
+		}
+		more := len(ns) == pg.Limit
+		newest = max(newest, ns[0].ID)
+		if last := ns[len(ns)-1].ID; oldest == 0 || last < oldest {
+			oldest = last
+		}
+		ns = slices.DeleteFunc(ns, func(n *store.Notification) bool { return fromID != 0 && n.FromID != fromID })
+		if pg.MinID != 0 {
+			out = append(ns, out...) // reading upwards, each batch is newer
+		} else {
+			out = append(out, ns...)
+		}
+		if fromID == 0 || len(out) >= pg.Limit || !more {
+			break
+		}
+		if pg.MinID != 0 {
+			pg.MinID = newest
+		} else {
+			pg.MaxID = oldest
+		}
+	}
+	if len(out) >= pg.Limit {
+		// Keep the end next to where the client reads from.
+		if pg.MinID != 0 {
+			out = out[len(out)-pg.Limit:]
+		} else {
+			out = out[:pg.Limit]
+		}
+		newest, oldest = out[0].ID, out[len(out)-1].ID
+	}
+	return out, newest, oldest, nil
 }
 
 // renderNotifications loads the accounts and statuses notifications point at.

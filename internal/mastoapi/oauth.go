@@ -76,10 +76,7 @@ func (a *API) createApp(w http.ResponseWriter, r *http.Request, _ auth) error {
 		return errorf(http.StatusUnprocessableEntity, "Validation failed: redirect_uris is required")
 	}
 	for _, u := range uris {
-		if u == oobRedirect {
-			continue
-		}
-		if pu, err := url.Parse(u); err != nil || pu.Scheme == "" || pu.Fragment != "" {
+		if !validRedirect(u) {
 			return errorf(http.StatusUnprocessableEntity, "Validation failed: redirect_uris must be absolute URIs")
 		}
 	}
@@ -106,6 +103,27 @@ func (a *API) createApp(w http.ResponseWriter, r *http.Request, _ auth) error {
 	}
 	writeJSON(w, http.StatusOK, application(app, true))
 	return nil
+}
+
+// validRedirect accepts the oob URI, http(s) URLs with a host, and the
+// custom schemes native apps register (app://callback). Schemes a browser
+// would run or read locally are refused: the authorize page sends people
+// there with their code.
+func validRedirect(u string) bool {
+	if u == oobRedirect {
+		return true
+	}
+	pu, err := url.Parse(u)
+	if err != nil || pu.Scheme == "" || pu.Fragment != "" {
+		return false
+	}
+	switch strings.ToLower(pu.Scheme) {
+	case "http", "https":
+		return pu.Host != ""
+	case "javascript", "data", "vbscript", "file", "blob":
+		return false
+	}
+	return true
 }
 
 // verifyApp answers GET /api/v1/apps/verify_credentials.
@@ -179,11 +197,26 @@ func requestedScopes(asked string, app *store.App) ([]string, error) {
 	return scopes, nil
 }
 
+// readOAuthParams reads a token or revoke request, answering in OAuth's
+// shape itself when the body is unreadable.
+func readOAuthParams(w http.ResponseWriter, r *http.Request) (params, bool) {
+	p, err := readParams(w, r)
+	if err == nil {
+		return p, true
+	}
+	status := http.StatusBadRequest
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		status = http.StatusRequestEntityTooLarge
+	}
+	oauthError(w, status, "invalid_request", err.Error())
+	return nil, false
+}
+
 // token is POST /oauth/token. It always answers JSON, never a redirect.
 func (a *API) token(w http.ResponseWriter, r *http.Request) {
-	p, err := readParams(w, r)
-	if err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", err.Error())
+	p, ok := readOAuthParams(w, r)
+	if !ok {
 		return
 	}
 	grant := p.str("grant_type")
@@ -194,6 +227,7 @@ func (a *API) token(w http.ResponseWriter, r *http.Request) {
 	}
 	var accountID int64
 	var scopes []string
+	var err error
 	switch grant {
 	case "authorization_code":
 		accountID, scopes, err = a.redeemCode(r, p, app)
@@ -302,9 +336,8 @@ func (a *API) login(r *http.Request, login, password string) (*store.Account, er
 
 // revoke is POST /oauth/revoke.
 func (a *API) revoke(w http.ResponseWriter, r *http.Request) {
-	p, err := readParams(w, r)
-	if err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", err.Error())
+	p, ok := readOAuthParams(w, r)
+	if !ok {
 		return
 	}
 	if _, ok := a.clientApp(r, p, true); !ok {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -32,15 +33,9 @@ func readParams(w http.ResponseWriter, r *http.Request) (params, error) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch ct {
 	case "application/json":
-		var body map[string]any
-		dec := json.NewDecoder(r.Body)
-		dec.UseNumber()
-		if err := dec.Decode(&body); err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return nil, err
-			}
-			return nil, errorf(http.StatusBadRequest, "The request body is not valid JSON: "+err.Error())
+		body, err := decodeJSON(r.Body)
+		if err != nil {
+			return nil, err
 		}
 		for k, v := range body {
 			if err := p.flatten(k, v); err != nil {
@@ -66,6 +61,31 @@ func readParams(w http.ResponseWriter, r *http.Request) (params, error) {
 		}
 	}
 	return p, nil
+}
+
+// decodeJSON reads a JSON object. An empty body is no parameters, as some
+// clients send the JSON content type on requests that carry nothing.
+func decodeJSON(rd io.Reader) (map[string]any, error) {
+	var body map[string]any
+	dec := json.NewDecoder(rd)
+	dec.UseNumber()
+	err := dec.Decode(&body)
+	if err == nil {
+		// One object and nothing after it.
+		if _, err = dec.Token(); err == io.EOF {
+			return body, nil
+		} else if err == nil {
+			err = errors.New("unexpected data after the object")
+		}
+	}
+	if errors.Is(err, io.EOF) && body == nil {
+		return nil, nil
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, err
+	}
+	return nil, errorf(http.StatusBadRequest, "The request body is not valid JSON: "+err.Error())
 }
 
 func bodyError(err error) error {

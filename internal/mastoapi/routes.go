@@ -48,10 +48,12 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/notifications/clear", a.user("write:notifications", a.clearNotifications))
 	mux.HandleFunc("POST /api/v1/notifications/{id}/dismiss", a.user("write:notifications", a.dismissNotification))
 
-	for _, p := range []string{"/api/v1/instance", "/api/v1/instance/"} {
+	// Some clients ask with a trailing slash; {$} keeps that one path from
+	// matching everything below it.
+	for _, p := range []string{"/api/v1/instance", "/api/v1/instance/{$}"} {
 		mux.HandleFunc("GET "+p, a.open("", a.instanceV1))
 	}
-	for _, p := range []string{"/api/v2/instance", "/api/v2/instance/"} {
+	for _, p := range []string{"/api/v2/instance", "/api/v2/instance/{$}"} {
 		mux.HandleFunc("GET "+p, a.open("", a.instanceV2))
 	}
 	mux.HandleFunc("GET /api/v1/instance/peers", a.open("", a.emptyList))

@@ -56,7 +56,8 @@ func (s *Service) Post(ctx context.Context, author *store.Account, in PostInput)
 		parent, err := s.Status(ctx, author, in.InReplyToID)
 		if err != nil {
 			if errors.Is(err, ErrNotFound) {
-				return nil, invalid("Validation failed: the post you reply to does not exist")
+				// Mastodon's answer, a 404, to a parent gone or never seen.
+				return nil, notFound("The post you are trying to reply to does not appear to exist.")
 			}
 			return nil, err
 		}
@@ -167,14 +168,9 @@ func (s *Service) Delete(ctx context.Context, viewer *store.Account, statusID in
 // Reblog reposts a status (the original, when given a reblog). Reposting
 // twice returns the existing reblog, as Mastodon does.
 func (s *Service) Reblog(ctx context.Context, viewer *store.Account, statusID int64) (*store.Status, error) {
-	orig, err := s.Status(ctx, viewer, statusID)
+	orig, err := s.original(ctx, viewer, statusID)
 	if err != nil {
 		return nil, err
-	}
-	if orig.ReblogOfID != 0 {
-		if orig, err = s.Status(ctx, viewer, orig.ReblogOfID); err != nil {
-			return nil, err
-		}
 	}
 	if orig.Visibility == store.Direct || (orig.Visibility == store.Private && orig.AccountID != viewer.ID) {
 		return nil, forbidden("This post cannot be reposted")
@@ -201,10 +197,21 @@ func (s *Service) Reblog(ctx context.Context, viewer *store.Account, statusID in
 	return saved, nil
 }
 
+// original returns the visible status with the given id or, when that is a
+// reblog, the status it reposts: actions on a reblog act on the original,
+// as on Mastodon.
+func (s *Service) original(ctx context.Context, viewer *store.Account, statusID int64) (*store.Status, error) {
+	st, err := s.Status(ctx, viewer, statusID)
+	if err != nil || st.ReblogOfID == 0 {
+		return st, err
+	}
+	return s.Status(ctx, viewer, st.ReblogOfID)
+}
+
 // Unreblog removes the viewer's reblog of a status, if there is one, and
 // returns the original.
 func (s *Service) Unreblog(ctx context.Context, viewer *store.Account, statusID int64) (*store.Status, error) {
-	orig, err := s.Status(ctx, viewer, statusID)
+	orig, err := s.original(ctx, viewer, statusID)
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +231,7 @@ func (s *Service) Unreblog(ctx context.Context, viewer *store.Account, statusID 
 
 // Favourite marks a status the viewer can see; doing it twice is fine.
 func (s *Service) Favourite(ctx context.Context, viewer *store.Account, statusID int64) (*store.Status, error) {
-	st, err := s.Status(ctx, viewer, statusID)
+	st, err := s.original(ctx, viewer, statusID)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +243,7 @@ func (s *Service) Favourite(ctx context.Context, viewer *store.Account, statusID
 
 // Unfavourite removes the mark; removing a mark that is not there is fine.
 func (s *Service) Unfavourite(ctx context.Context, viewer *store.Account, statusID int64) (*store.Status, error) {
-	st, err := s.Status(ctx, viewer, statusID)
+	st, err := s.original(ctx, viewer, statusID)
 	if err != nil {
 		return nil, err
 	}
