@@ -270,9 +270,12 @@ func (s *Store) Relationships(ctx context.Context, viewerID int64, targets []int
 
 // PullFollowees returns the accounts accountID follows whose Pull flag is set.
 func (s *Store) PullFollowees(ctx context.Context, accountID int64) ([]int64, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT f.target_id
-		FROM follows f CROSS JOIN accounts a ON a.id = f.target_id
-		WHERE f.account_id = ? AND a.pull = 1 ORDER BY f.target_id`, accountID)
+	// Driven from the few pulled accounts (a partial index), each checked
+	// against the follow's unique key, so the cost does not grow with how
+	// many accounts the reader follows.
+	rows, err := s.r.QueryContext(ctx, `SELECT a.id
+		FROM accounts a CROSS JOIN follows f ON f.account_id = ? AND f.target_id = a.id
+		WHERE a.pull = 1 ORDER BY a.id`, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("pull followees of %d: %w", accountID, classify(err))
 	}
