@@ -46,11 +46,16 @@ func (a *API) register(w http.ResponseWriter, r *http.Request, au auth) error {
 
 // verifyCredentials is GET /api/v1/accounts/verify_credentials.
 func (a *API) verifyCredentials(w http.ResponseWriter, r *http.Request, au auth) error {
-	reqs, err := a.Store.FollowRequests(r.Context(), au.Account.ID, store.Page{Limit: 100})
+	return a.writeCredentials(w, r, au.Account)
+}
+
+// writeCredentials answers with the own account, source and role included.
+func (a *API) writeCredentials(w http.ResponseWriter, r *http.Request, ac *store.Account) error {
+	reqs, err := a.Store.FollowRequests(r.Context(), ac.ID, store.Page{Limit: 100})
 	if err != nil {
-		return fmt.Errorf("verify credentials: %w", err)
+		return fmt.Errorf("credentials of %d: %w", ac.ID, err)
 	}
-	writeJSON(w, http.StatusOK, a.credentialAccount(au.Account, len(reqs)))
+	writeJSON(w, http.StatusOK, a.credentialAccount(ac, len(reqs)))
 	return nil
 }
 
@@ -89,8 +94,7 @@ func (a *API) updateCredentials(w http.ResponseWriter, r *http.Request, au auth)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, a.credentialAccount(ac, 0))
-	return nil
+	return a.writeCredentials(w, r, ac)
 }
 
 // getAccount is GET /api/v1/accounts/:id.

@@ -41,11 +41,16 @@ func validScopes(s string) ([]string, error) {
 }
 
 // grants says whether granted scopes include need: "read" covers every
-// "read:x", and the legacy "follow" covers reading and changing follows.
+// "read:x", the legacy "follow" covers reading and changing follows, and
+// "profile" (Mastodon 4.3's sign-in scope) covers reading accounts, which
+// is what verify_credentials needs.
 func grants(granted []string, need string) bool {
 	top, _, _ := strings.Cut(need, ":")
 	for _, g := range granted {
-		if g == need || g == top || (g == "follow" && (need == "read:follows" || need == "write:follows")) {
+		switch {
+		case g == need, g == top,
+			g == "follow" && (need == "read:follows" || need == "write:follows"),
+			g == "profile" && need == "read:accounts":
 			return true
 		}
 	}

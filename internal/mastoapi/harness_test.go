@@ -40,6 +40,13 @@ type appCreds struct{ ID, Secret string }
 // newServer starts an API server; change adjusts its config first.
 func newServer(t *testing.T, change ...func(*config.Config)) *testServer {
 	t.Helper()
+	return newServerWith(t, nil, change...)
+}
+
+// newServerWith is newServer with the social service's policy adjusted by
+// policy (when not nil) before the server serves anything.
+func newServerWith(t *testing.T, policy func(*social.Service), change ...func(*config.Config)) *testServer {
+	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
 	cfg.Sync = "NORMAL"
@@ -57,6 +64,9 @@ func newServer(t *testing.T, change ...func(*config.Config)) *testServer {
 	cfg.Addr = ts.Listener.Addr().String()
 	cfg.Domain = cfg.Addr
 	ts.svc = social.New(st, cfg.Domain)
+	if policy != nil {
+		policy(ts.svc)
+	}
 	mastoapi.New(cfg, st, ts.svc, slog.New(slog.NewTextHandler(io.Discard, nil))).Routes(mux)
 	ts.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	t.Cleanup(func() {

@@ -59,7 +59,8 @@ const maxScans = 10
 // bound what the page covers, for its Link header.
 func (a *API) listNotifications(ctx context.Context, accountID int64, include, exclude []string, fromID int64, pg store.Page) (out []*store.Notification, newest, oldest int64, err error) {
 	for range maxScans {
-		ns, err := a.Store.Notifications(ctx, accountID, include, exclude, pg)
+		var ns []*store.Notification
+		ns, err = a.Store.Notifications(ctx, accountID, include, exclude, pg)
 		if err != nil {
 			return nil, 0, 0, fmt.Errorf("notifications of %d: %w", accountID, err)
 		}

@@ -340,13 +340,28 @@ func (a *API) revoke(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if _, ok := a.clientApp(r, p, true); !ok {
+	app, ok := a.clientApp(r, p, true)
+	if !ok {
 		oauthError(w, http.StatusForbidden, "unauthorized_client", "You are not authorized to revoke this token")
 		return
 	}
-	if err := a.Store.RevokeToken(r.Context(), HashToken(p.str("token"))); err != nil {
+	// An unknown token is not an error (RFC 7009); another client's token
+	// is refused, as Doorkeeper does for Mastodon.
+	hash := HashToken(p.str("token"))
+	tok, err := a.Store.TokenByHash(r.Context(), hash)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
 		a.writeError(w, r, err)
 		return
+	case tok.AppID != app.ID:
+		oauthError(w, http.StatusForbidden, "unauthorized_client", "You are not authorized to revoke this token")
+		return
+	default:
+		if err := a.Store.RevokeToken(r.Context(), hash); err != nil {
+			a.writeError(w, r, err)
+			return
+		}
 	}
 	writeJSON(w, http.StatusOK, struct{}{})
 }
@@ -362,7 +377,7 @@ func (a *API) wellKnown(w http.ResponseWriter, r *http.Request) {
 		"app_registration_endpoint":             a.BaseURL + "/api/v1/apps",
 		"scopes_supported":                      allScopes,
 		"response_types_supported":              []string{"code"},
-		"response_modes_supported":              []string{"query", "fragment", "form_post"},
+		"response_modes_supported":              []string{"query"},
 		"grant_types_supported":                 []string{"authorization_code", "password", "client_credentials"},
 		"code_challenge_methods_supported":      []string{"S256"},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},

@@ -70,16 +70,17 @@ func decodeJSON(rd io.Reader) (map[string]any, error) {
 	dec := json.NewDecoder(rd)
 	dec.UseNumber()
 	err := dec.Decode(&body)
-	if err == nil {
+	switch {
+	case err == io.EOF:
+		return nil, nil // nothing but white space
+	case err == nil:
 		// One object and nothing after it.
 		if _, err = dec.Token(); err == io.EOF {
 			return body, nil
-		} else if err == nil {
+		}
+		if err == nil {
 			err = errors.New("unexpected data after the object")
 		}
-	}
-	if errors.Is(err, io.EOF) && body == nil {
-		return nil, nil
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {

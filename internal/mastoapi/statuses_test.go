@@ -97,6 +97,12 @@ func TestIdempotencyKey(t *testing.T) {
 	if len(home) != 1 {
 		t.Fatalf("home has %d statuses, want 1", len(home))
 	}
+	// A key whose status was deleted makes a new one.
+	first := post()
+	ts.call(t, "DELETE", "/api/v1/statuses/"+first, alice.Token, nil).want(t, 200)
+	if again := post(); again == first {
+		t.Fatalf("the key brought back deleted status %s", first)
+	}
 }
 
 func TestGetStatus(t *testing.T) {
@@ -162,6 +168,7 @@ func TestCreateStatusInput(t *testing.T) {
 		code int
 	}{
 		{"form", url.Values{"status": {"form post"}, "visibility": {"unlisted"}, "sensitive": {"true"}}, 200},
+		{"empty media and no poll, as some clients send", map[string]any{"status": "plain", "media_ids": []string{}, "poll": nil}, 200},
 		{"reply", map[string]any{"status": "reply", "in_reply_to_id": parent}, 200},
 		{"reply to unknown", map[string]any{"status": "reply", "in_reply_to_id": "123456"}, 404},
 		{"reply to garbage", map[string]any{"status": "reply", "in_reply_to_id": "abc"}, 404},
@@ -186,8 +193,8 @@ func TestCreateStatusInput(t *testing.T) {
 			res.want(t, 200)
 		})
 	}
-	if n := num(t, ts.me(t, alice.Token), "statuses_count"); n != 3 {
-		t.Errorf("statuses_count = %d, want 3", n)
+	if n := num(t, ts.me(t, alice.Token), "statuses_count"); n != 4 {
+		t.Errorf("statuses_count = %d, want 4", n)
 	}
 	if n := num(t, ts.get(t, "/api/v1/statuses/"+parent, "").want(t, 200).obj(t), "replies_count"); n != 1 {
 		t.Errorf("replies_count = %d, want 1", n)
@@ -277,6 +284,19 @@ func TestDeleteReply(t *testing.T) {
 	ctx := ts.get(t, "/api/v1/statuses/"+parent+"/context", "").want(t, 200).obj(t)
 	if d := field(t, ctx, "descendants").([]any); len(d) != 0 {
 		t.Errorf("descendants = %v", d)
+	}
+
+	// A reply outlives its deleted parent, as on Mastodon, and keeps
+	// pointing at it.
+	orphan := str(t, ts.postStatus(t, bob, "another answer", map[string]any{"in_reply_to_id": parent}), "id")
+	ts.call(t, "DELETE", "/api/v1/statuses/"+parent, alice.Token, nil).want(t, 200)
+	st := ts.get(t, "/api/v1/statuses/"+orphan, "").want(t, 200).obj(t)
+	if st["in_reply_to_id"] != parent {
+		t.Errorf("in_reply_to_id = %v, want %s", st["in_reply_to_id"], parent)
+	}
+	ctx = ts.get(t, "/api/v1/statuses/"+orphan+"/context", "").want(t, 200).obj(t)
+	if a := field(t, ctx, "ancestors").([]any); len(a) != 0 {
+		t.Errorf("ancestors of an orphan = %v", a)
 	}
 }
 
@@ -397,6 +417,19 @@ func TestReblog(t *testing.T) {
 		if n := num(t, ts.me(t, carol.Token), "statuses_count"); n != 0 {
 			t.Errorf("carol's statuses_count = %d after unreblog", n)
 		}
+		ns := ts.get(t, "/api/v1/notifications?types[]=reblog", alice.Token).want(t, 200).list(t)
+		if len(ns) != 1 || str(t, ns[0], "account", "id") != bob.ID {
+			t.Errorf("alice's reblog notifications after carol's unreblog = %v, want bob's only", ns)
+		}
+	})
+	t.Run("deleting a reblog is an unreblog", func(t *testing.T) {
+		mine := str(t, ts.call(t, "POST", path+"/reblog", carol.Token, nil).want(t, 200).obj(t), "id")
+		ts.call(t, "DELETE", "/api/v1/statuses/"+mine, bob.Token, nil).wantError(t, 403)
+		ts.call(t, "DELETE", "/api/v1/statuses/"+mine, carol.Token, nil).want(t, 200)
+		if n := num(t, ts.get(t, path, "").want(t, 200).obj(t), "reblogs_count"); n != 1 {
+			t.Errorf("reblogs_count = %d, want 1", n)
+		}
+		wantIDs(t, "reblogged_by", ts.listIDs(t, path+"/reblogged_by", ""), bob.ID)
 	})
 	t.Run("what cannot be reblogged", func(t *testing.T) {
 		priv := str(t, ts.postStatus(t, alice, "followers only", map[string]any{"visibility": "private"}), "id")
@@ -461,9 +494,16 @@ func TestFavourite(t *testing.T) {
 		})
 	}
 	wantIDs(t, "favourited_by", ts.listIDs(t, path+"/favourited_by", ""), bob.ID)
+	// Nobody is told of their own actions.
+	ts.call(t, "POST", path+"/favourite", alice.Token, nil).want(t, 200)
+	ts.call(t, "POST", path+"/unfavourite", alice.Token, nil).want(t, 200)
+	ts.postStatus(t, alice, "note to @alice")
 	ns := ts.get(t, "/api/v1/notifications?types[]=favourite", alice.Token).want(t, 200).list(t)
 	if len(ns) != 1 || str(t, ns[0], "account", "id") != bob.ID || str(t, ns[0], "status", "id") != id {
 		t.Errorf("alice's favourite notifications = %v, want bob's only", ns)
+	}
+	if ns := ts.get(t, "/api/v1/notifications", alice.Token).want(t, 200).list(t); len(ns) != 1 {
+		t.Errorf("alice has %d notifications, want bob's favourite only: %v", len(ns), types(ns))
 	}
 	t.Run("a reblog's id favourites the original", func(t *testing.T) {
 		rb := str(t, ts.call(t, "POST", path+"/reblog", bob.Token, nil).want(t, 200).obj(t), "id")
