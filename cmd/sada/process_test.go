@@ -53,7 +53,25 @@ func sadaBinary(t *testing.T) string {
 type server struct {
 	cmd  *exec.Cmd
 	URL  string
-	logs *bytes.Buffer
+	logs *syncBuffer
+}
+
+// syncBuffer collects a child's output while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 var listening = regexp.MustCompile(`listening on (http://\S+)`)
@@ -68,7 +86,7 @@ func startServer(t *testing.T, dataDir string, extra ...string) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &bytes.Buffer{}
+	logs := &syncBuffer{}
 	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -248,7 +266,7 @@ func TestServeDefaults(t *testing.T) {
 	cmd := exec.Command(sadaBinary(t), "serve")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "SADA_ADDR=") // no override from the environment
-	out := &bytes.Buffer{}
+	out := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
