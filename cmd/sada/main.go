@@ -23,6 +23,7 @@ Usage:
   sada admin create-user [flags] NAME   create an account (--admin, --email, --password)
   sada admin reset-password [flags] NAME  set a new password (--password, or generated)
   sada admin list-users [flags]      list accounts
+  sada upgrade [--data DIR]          replace the running server with the binary now at its path, with no downtime
   sada version                       print the version
 `
 
@@ -46,6 +47,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr, log)
+	case "upgrade":
+		return upgradeCommand(ctx, args[1:], stdout, stderr)
 	case "admin":
 		return admin(ctx, args[1:], stdout, stderr)
 	case "version":

@@ -38,15 +38,21 @@ func sadaBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "sada")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
+		buildErr = goBuild(binPath)
 	})
 	if buildErr != nil {
 		t.Fatal(buildErr)
 	}
 	return binPath
+}
+
+// goBuild builds cmd/sada to out with extra build flags.
+func goBuild(out string, flags ...string) error {
+	args := append(append([]string{"build"}, flags...), "-o", out, ".")
+	if b, err := exec.Command("go", args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %v: %v\n%s", flags, err, b)
+	}
+	return nil
 }
 
 // server is a running `sada serve` child process.
@@ -80,8 +86,14 @@ var listening = regexp.MustCompile(`listening on (http://\S+)`)
 // and waits until it prints its URL.
 func startServer(t *testing.T, dataDir string, extra ...string) *server {
 	t.Helper()
+	return startServerAt(t, sadaBinary(t), dataDir, extra...)
+}
+
+// startServerAt is startServer with the binary at bin.
+func startServerAt(t *testing.T, bin, dataDir string, extra ...string) *server {
+	t.Helper()
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir}, extra...)
-	cmd := exec.Command(sadaBinary(t), args...)
+	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -352,3 +364,5 @@ func TestAdminCommands(t *testing.T) {
 		t.Fatalf("bad username accepted: %s", out)
 	}
 }
+
+func syscallKill(pid int) error { return syscall.Kill(pid, syscall.SIGKILL) }

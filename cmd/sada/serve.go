@@ -54,7 +54,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 			log.Error("close store", "err", err)
 		}
 	}()
-	ln, err := net.Listen("tcp", cfg.Addr)
+	life, err := startLifecycle(ctx, cfg.DataDir, log)
+	if err != nil {
+		return err
+	}
+	defer life.stop()
+	ln, err := life.listen(cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
@@ -66,6 +71,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	api := mastoapi.New(cfg, st, svc, log)
 	mux := http.NewServeMux()
 	api.Routes(mux)
+	life.routes(mux)
 
 	srv := &http.Server{
 		Handler:           mux,
@@ -77,15 +83,23 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	go trimHomes(ctx, st, log)
-	fmt.Fprintf(stdout, "sada %s listening on http://%s (public URL %s, data in %s)\n", version, ln.Addr(), cfg.BaseURL(), cfg.DataDir)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	// Everything is open and migrated: an old process, if this is an
+	// upgrade, may now hand over.
+	if err := life.markReady(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "sada %s listening on http://%s (public URL %s, data in %s)\n", version, ln.Addr(), cfg.BaseURL(), cfg.DataDir)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
+	case <-life.exited():
+		log.Info("a new process has taken over")
 	}
+	life.drain()
 	log.Info("shutting down: finishing in-flight requests")
 	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

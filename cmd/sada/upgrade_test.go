@@ -1,0 +1,292 @@
+package main
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	_ "modernc.org/sqlite" // to inspect the schema the new binary left
+)
+
+// loadResult is what a load run saw.
+type loadResult struct {
+	mu        sync.Mutex
+	requests  int
+	failures  []string
+	acked     []string
+	window    [2]time.Time // the hand-over, when known
+	inWindow  int
+	maxWindow time.Duration
+}
+
+func (lr *loadResult) record(start time.Time, took time.Duration, fail string) {
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	lr.requests++
+	if fail != "" {
+		lr.failures = append(lr.failures, fail)
+	}
+	if w := lr.window; !w[0].IsZero() && start.After(w[0]) && (w[1].IsZero() || start.Before(w[1])) {
+		lr.inWindow++
+		lr.maxWindow = max(lr.maxWindow, took)
+	}
+}
+
+// mixedLoad runs posts and reads from several clients against base until
+// stop is closed. Posts carry an Idempotency-Key, as a careful client's
+// do, which lets the HTTP client retry one whose connection was closed
+// under it and lets the server keep that retry from posting twice.
+func mixedLoad(base string, tokens []string, stop <-chan struct{}, lr *loadResult) *sync.WaitGroup {
+	client := &http.Client{Timeout: 15 * time.Second}
+	var wg sync.WaitGroup
+	var seq atomic.Int64
+	for w := 0; w < 6; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			tok := tokens[w%len(tokens)]
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				n := seq.Add(1)
+				var req *http.Request
+				isPost := n%3 == 0
+				if isPost {
+					form := url.Values{"status": {fmt.Sprintf("گزارش %d از خیابان", n)}}
+					req, _ = http.NewRequest("POST", base+"/api/v1/statuses", strings.NewReader(form.Encode()))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					req.Header.Set("Idempotency-Key", "load-"+strconv.FormatInt(n, 10))
+				} else {
+					req, _ = http.NewRequest("GET", base+"/api/v1/timelines/home?limit=20", nil)
+				}
+				req.Header.Set("Authorization", "Bearer "+tok)
+				start := time.Now()
+				res, err := client.Do(req)
+				took := time.Since(start)
+				if err != nil {
+					lr.record(start, took, fmt.Sprintf("%s %s: %v", req.Method, req.URL.Path, err))
+					continue
+				}
+				body, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				fail := ""
+				if res.StatusCode != 200 {
+					fail = fmt.Sprintf("%s %s: %d %s", req.Method, req.URL.Path, res.StatusCode, body)
+				}
+				lr.record(start, took, fail)
+				if isPost && res.StatusCode == 200 {
+					var st struct{ ID string }
+					if json.Unmarshal(body, &st) == nil {
+						lr.mu.Lock()
+						lr.acked = append(lr.acked, st.ID)
+						lr.mu.Unlock()
+					}
+				}
+				time.Sleep(time.Duration(rand.IntN(5)) * time.Millisecond)
+			}
+		}(w)
+	}
+	return &wg
+}
+
+// upgradeRig is a server started from a binary at a path that the test
+// can replace, as an operator installs a new release.
+type upgradeRig struct {
+	dir, bin, data string
+	srv            *server
+	tokens         []string
+}
+
+func newUpgradeRig(t *testing.T) *upgradeRig {
+	t.Helper()
+	dir := t.TempDir()
+	rig := &upgradeRig{dir: dir, bin: filepath.Join(dir, "sada"), data: filepath.Join(dir, "data")}
+	copyFile(t, sadaBinary(t), rig.bin)
+	rig.srv = startServerAt(t, rig.bin, rig.data)
+	for _, name := range []string{"nasrin", "kaveh", "mina"} {
+		rig.tokens = append(rig.tokens, rig.srv.signUp(t, name))
+	}
+	return rig
+}
+
+// install puts a new binary at the served path, atomically.
+func (rig *upgradeRig) install(t *testing.T, from string) {
+	t.Helper()
+	tmp := rig.bin + ".new"
+	copyFile(t, from, tmp)
+	if err := os.Rename(tmp, rig.bin); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func loadSeconds(def int) time.Duration {
+	if v, err := strconv.Atoi(os.Getenv("SADA_UPGRADE_LOAD_SECONDS")); err == nil && v > 0 {
+		return time.Duration(v) * time.Second
+	}
+	return time.Duration(def) * time.Second
+}
+
+// TestUpgradeUnderLoad replaces a serving sada with a new binary carrying an
+// extra migration, half-way through a mixed load, and checks that no request
+// failed and that every acknowledged post is there afterwards.
+func TestUpgradeUnderLoad(t *testing.T) {
+	rig := newUpgradeRig(t)
+	next := filepath.Join(rig.dir, "sada-next")
+	if err := goBuild(next, "-tags", "sada_upgradetest"); err != nil {
+		t.Fatal(err)
+	}
+	oldPID := rig.srv.cmd.Process.Pid
+
+	lr := &loadResult{}
+	stop := make(chan struct{})
+	wg := mixedLoad(rig.srv.URL, rig.tokens, stop, lr)
+	total := loadSeconds(20)
+	time.Sleep(total / 2)
+
+	rig.install(t, next)
+	lr.mu.Lock()
+	lr.window[0] = time.Now()
+	lr.mu.Unlock()
+	out, err := exec.Command(rig.bin, "upgrade", "--data", rig.data).CombinedOutput()
+	lr.mu.Lock()
+	lr.window[1] = time.Now()
+	lr.mu.Unlock()
+	if err != nil {
+		close(stop)
+		wg.Wait()
+		t.Fatalf("sada upgrade: %v\n%s\nserver logs:\n%s", err, out, rig.srv.logs)
+	}
+	time.Sleep(total / 2)
+	close(stop)
+	wg.Wait()
+
+	// The old process drained and exited by itself. (Process.Wait, not
+	// Cmd.Wait: the new process shares the old one's output pipes.)
+	done := make(chan error, 1)
+	go func() {
+		ps, err := rig.srv.cmd.Process.Wait()
+		if err == nil && !ps.Success() {
+			err = fmt.Errorf("exit status %d", ps.ExitCode())
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("old process exit: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("old process (pid %d) did not exit after the hand-over; logs:\n%s", oldPID, rig.srv.logs)
+	}
+	newPID, alive := runningPID(filepath.Join(rig.data, pidFileName))
+	if !alive || newPID == oldPID {
+		t.Fatalf("pid file names %d (alive %v); want a new live process, not %d", newPID, alive, oldPID)
+	}
+	t.Cleanup(func() { _ = syscallKill(newPID) })
+
+	if len(lr.failures) > 0 {
+		t.Errorf("%d of %d requests failed during the upgrade; first: %s", len(lr.failures), lr.requests, lr.failures[0])
+	}
+	for _, id := range lr.acked {
+		if c := rig.srv.api(t, "GET", "/api/v1/statuses/"+id, rig.tokens[0], nil, nil); c != 200 {
+			t.Errorf("acknowledged post %s: %d after the upgrade", id, c)
+		}
+	}
+	assertMigration(t, rig.data, 9000)
+	t.Logf("upgrade under load: %d requests, %d posts acknowledged, %d requests during the hand-over (longest %v), 0 failed",
+		lr.requests, len(lr.acked), lr.inWindow, lr.maxWindow.Round(time.Millisecond))
+}
+
+// TestUpgradeToBrokenBinary installs a binary that exits at start-up: the
+// upgrade reports failure and the old process goes on serving everyone.
+func TestUpgradeToBrokenBinary(t *testing.T) {
+	rig := newUpgradeRig(t)
+	broken := filepath.Join(rig.dir, "broken")
+	if err := os.WriteFile(broken, []byte("#!/bin/sh\necho 'cannot start' >&2\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lr := &loadResult{}
+	stop := make(chan struct{})
+	wg := mixedLoad(rig.srv.URL, rig.tokens, stop, lr)
+	time.Sleep(loadSeconds(8) / 2)
+
+	rig.install(t, broken)
+	// The upgrade command itself comes from a working copy.
+	out, err := exec.Command(sadaBinary(t), "upgrade", "--data", rig.data).CombinedOutput()
+	if err == nil {
+		t.Fatalf("upgrade to a broken binary succeeded:\n%s", out)
+	}
+	if !strings.Contains(string(out), "keeps serving") {
+		t.Errorf("upgrade output %q does not say the old process keeps serving", out)
+	}
+	time.Sleep(loadSeconds(8) / 2)
+	close(stop)
+	wg.Wait()
+
+	if rig.srv.cmd.ProcessState != nil {
+		t.Fatal("old process exited")
+	}
+	if pid, alive := runningPID(filepath.Join(rig.data, pidFileName)); !alive || pid != rig.srv.cmd.Process.Pid {
+		t.Fatalf("pid file names %d (alive %v), want the old process %d", pid, alive, rig.srv.cmd.Process.Pid)
+	}
+	if len(lr.failures) > 0 {
+		t.Errorf("%d of %d requests failed; first: %s", len(lr.failures), lr.requests, lr.failures[0])
+	}
+	if c := rig.srv.api(t, "GET", "/readyz", "", nil, nil); c != 200 {
+		t.Errorf("readyz after a failed upgrade: %d", c)
+	}
+	t.Logf("failed upgrade under load: %d requests, 0 failed; logs say: %s", lr.requests, lastLine(rig.srv.logs.String(), "upgrade failed"))
+}
+
+func lastLine(logs, containing string) string {
+	lines := strings.Split(logs, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.Contains(lines[i], containing) {
+			return lines[i]
+		}
+	}
+	return ""
+}
+
+func assertMigration(t *testing.T, dataDir string, version int) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dataDir, "sada.db")+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("migration %d not applied by the new binary", version)
+	}
+}
