@@ -24,6 +24,8 @@ Usage:
   sada admin reset-password [flags] NAME  set a new password (--password, or generated)
   sada admin list-users [flags]      list accounts
   sada upgrade [--data DIR]          replace the running server with the binary now at its path, with no downtime
+  sada backup [--data DIR] PATH      write a consistent copy of the live database to PATH
+  sada restore [--data DIR] PATH     put a backup in place (server stopped; the old database is kept)
   sada version                       print the version
 `
 
@@ -47,6 +49,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr, log)
+	case "backup":
+		return backupCommand(ctx, args[1:], stdout, stderr)
+	case "restore":
+		return restoreCommand(ctx, args[1:], stdout, stderr)
 	case "upgrade":
 		return upgradeCommand(ctx, args[1:], stdout, stderr)
 	case "admin":
