@@ -27,7 +27,7 @@ func loadConfig(name string, args []string, stderr io.Writer) (config.Config, er
 }
 
 // openStore opens (creating if needed) the SQLite store in the data directory.
-func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
+func openStore(ctx context.Context, cfg config.Config) (*sqlite.Store, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -91,6 +91,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if err := life.markReady(); err != nil {
 		return err
 	}
+	go runBackgroundMigrations(ctx, st, log)
 	fmt.Fprintf(stdout, "sada %s listening on http://%s (public URL %s, data in %s)\n", version, ln.Addr(), cfg.BaseURL(), cfg.DataDir)
 	select {
 	case err := <-errc:
@@ -130,5 +131,21 @@ func trimHomes(ctx context.Context, st store.Store, log *slog.Logger) {
 				log.Info("trimmed home timelines", "entries", n)
 			}
 		}
+	}
+}
+
+// runBackgroundMigrations carries out changes to every row of large tables
+// in small batches while the server serves, logging progress every few
+// seconds and when each is done.
+func runBackgroundMigrations(ctx context.Context, st *sqlite.Store, log *slog.Logger) {
+	var lastLog time.Time
+	err := st.RunBackgroundMigrations(ctx, 20*time.Millisecond, func(p sqlite.Progress) {
+		if p.Done || time.Since(lastLog) > 5*time.Second {
+			log.Info("background migration", "name", p.Name, "rows", p.RowsDone, "done", p.Done)
+			lastLog = time.Now()
+		}
+	})
+	if err != nil && ctx.Err() == nil {
+		log.Error("background migration stopped; it resumes at the next start", "err", err)
 	}
 }

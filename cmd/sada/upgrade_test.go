@@ -220,6 +220,7 @@ func TestUpgradeUnderLoad(t *testing.T) {
 		}
 	}
 	assertMigration(t, rig.data, 9000)
+	waitBackgroundMigration(t, rig.data, "9000_fill_upgrade_probe")
 	t.Logf("upgrade under load: %d requests, %d posts acknowledged, %d requests during the hand-over (longest %v), 0 failed",
 		lr.requests, len(lr.acked), lr.inWindow, lr.maxWindow.Round(time.Millisecond))
 }
@@ -288,5 +289,36 @@ func assertMigration(t *testing.T, dataDir string, version int) {
 	}
 	if n != 1 {
 		t.Fatalf("migration %d not applied by the new binary", version)
+	}
+}
+
+// waitBackgroundMigration waits until the named background migration has
+// finished and checks it left no row it passed unchanged.
+func waitBackgroundMigration(t *testing.T, dataDir, name string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dataDir, "sada.db")+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var done, rows, last int64
+		err := db.QueryRow(`SELECT done, rows_done, last_id FROM background_migrations WHERE name = ?`, name).Scan(&done, &rows, &last)
+		if err == nil && done == 1 {
+			var missed int
+			if err := db.QueryRow(`SELECT count(*) FROM statuses WHERE id <= ? AND upgrade_probe = 0`, last).Scan(&missed); err != nil {
+				t.Fatal(err)
+			}
+			if missed > 0 {
+				t.Fatalf("background migration %s finished but left %d rows unchanged", name, missed)
+			}
+			t.Logf("background migration %s: %d rows in batches while serving", name, rows)
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("background migration %s not done in time (err %v, rows %d)", name, err, rows)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }

@@ -1,0 +1,9 @@
+-- Progress of changes that touch every row of a large table; they run in
+-- batches in the background while the server serves (see background.go).
+CREATE TABLE background_migrations (
+    name       TEXT PRIMARY KEY,
+    last_id    INTEGER NOT NULL DEFAULT 0,
+    rows_done  INTEGER NOT NULL DEFAULT 0,
+    done       INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL DEFAULT 0
+);
