@@ -43,6 +43,7 @@ type lifecycle struct {
 	log        *slog.Logger
 	ready      atomic.Bool
 	draining   atomic.Bool
+	parent     int // the process this one replaces, during an upgrade
 }
 
 // upgradeStatus is what the old process records about the last upgrade,
@@ -68,7 +69,7 @@ func startLifecycle(ctx context.Context, dataDir string, log *slog.Logger) (*lif
 			return nil, fmt.Errorf("another sada serve (pid %d) is already using %s; to replace it with a new binary run `sada upgrade --data %s`", pid, dataDir, dataDir)
 		}
 	}
-	l := &lifecycle{upg: upg, statusPath: filepath.Join(dataDir, statusFileName), log: log}
+	l := &lifecycle{upg: upg, statusPath: filepath.Join(dataDir, statusFileName), log: log, parent: os.Getppid()}
 	go l.upgradeOnHUP(ctx)
 	return l, nil
 }
@@ -143,6 +144,24 @@ func (l *lifecycle) exited() <-chan struct{} { return l.upg.Exit() }
 func (l *lifecycle) drain() { l.draining.Store(true) }
 
 func (l *lifecycle) stop() { l.upg.Stop() }
+
+// waitForParent returns once the process this one replaced (if any) has
+// exited, so that work which must not overlap with the previous release
+// starts only when this is the only release running.
+func (l *lifecycle) waitForParent(ctx context.Context) error {
+	if !l.upg.HasParent() {
+		return nil
+	}
+	parent := l.parent
+	for parent > 1 && os.Getppid() == parent && syscall.Kill(parent, 0) == nil {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return nil
+}
 
 // routes adds the health endpoints: /livez answers while the process runs,
 // /readyz only while it is ready and not draining.

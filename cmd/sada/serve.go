@@ -91,7 +91,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if err := life.markReady(); err != nil {
 		return err
 	}
-	go runBackgroundMigrations(ctx, st, log)
+	go runBackgroundMigrations(ctx, st, life, log)
 	fmt.Fprintf(stdout, "sada %s listening on http://%s (public URL %s, data in %s)\n", version, ln.Addr(), cfg.BaseURL(), cfg.DataDir)
 	select {
 	case err := <-errc:
@@ -136,8 +136,13 @@ func trimHomes(ctx context.Context, st store.Store, log *slog.Logger) {
 
 // runBackgroundMigrations carries out changes to every row of large tables
 // in small batches while the server serves, logging progress every few
-// seconds and when each is done.
-func runBackgroundMigrations(ctx context.Context, st *sqlite.Store, log *slog.Logger) {
+// seconds and when each is done. During an upgrade it waits until the old
+// process has gone: rows that release writes while draining would
+// otherwise be missed by a pass that is already past them.
+func runBackgroundMigrations(ctx context.Context, st *sqlite.Store, life *lifecycle, log *slog.Logger) {
+	if err := life.waitForParent(ctx); err != nil {
+		return
+	}
 	var lastLog time.Time
 	err := st.RunBackgroundMigrations(ctx, 20*time.Millisecond, func(p sqlite.Progress) {
 		if p.Done || time.Since(lastLog) > 5*time.Second {

@@ -168,7 +168,9 @@ func TestUpgradeUnderLoad(t *testing.T) {
 	stop := make(chan struct{})
 	wg := mixedLoad(rig.srv.URL, rig.tokens, stop, lr)
 	total := loadSeconds(20)
-	time.Sleep(total / 2)
+	// Long enough before the upgrade that posts lie behind the background
+	// migration's horizon (5 s before it starts) and it has rows to do.
+	time.Sleep(max(total/2, 7*time.Second))
 
 	rig.install(t, next)
 	lr.mu.Lock()
@@ -303,15 +305,20 @@ func waitBackgroundMigration(t *testing.T, dataDir, name string) {
 	defer db.Close()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		var done, rows, last int64
-		err := db.QueryRow(`SELECT done, rows_done, last_id FROM background_migrations WHERE name = ?`, name).Scan(&done, &rows, &last)
+		var done, rows, until int64
+		err := db.QueryRow(`SELECT done, rows_done, until_id FROM background_migrations WHERE name = ?`, name).Scan(&done, &rows, &until)
 		if err == nil && done == 1 {
+			// Rows before the horizon are the migration's; the new release
+			// would write later ones in the new shape itself.
 			var missed int
-			if err := db.QueryRow(`SELECT count(*) FROM statuses WHERE id <= ? AND upgrade_probe = 0`, last).Scan(&missed); err != nil {
+			if err := db.QueryRow(`SELECT count(*) FROM statuses WHERE id < ? AND upgrade_probe = 0`, until).Scan(&missed); err != nil {
 				t.Fatal(err)
 			}
 			if missed > 0 {
 				t.Fatalf("background migration %s finished but left %d rows unchanged", name, missed)
+			}
+			if rows == 0 {
+				t.Fatalf("background migration %s had no rows to change; the test proves nothing", name)
 			}
 			t.Logf("background migration %s: %d rows in batches while serving", name, rows)
 			return

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/sada-project/sada/internal/id"
 )
 
 // A background migration changes every row of a large table without
@@ -15,9 +17,11 @@ import (
 // twice.
 type backgroundMigration struct {
 	name string
-	// batch processes up to limit rows with id > after and returns the last
-	// id it processed and how many rows; zero rows means the work is done.
-	batch func(ctx context.Context, tx *sql.Tx, after int64, limit int) (last int64, n int, err error)
+	// batch processes up to limit rows with after < id < until and returns
+	// the last id it processed and how many rows; zero rows means the work
+	// is done. Rows from until on are the new release's: it writes them in
+	// the new shape itself.
+	batch func(ctx context.Context, tx *sql.Tx, after, until int64, limit int) (last int64, n int, err error)
 }
 
 // backgroundMigrations are run by RunBackgroundMigrations, in order.
@@ -33,6 +37,11 @@ type Progress struct {
 // backgroundBatch is the rows per batch; small enough that a batch holds
 // the writer for a few milliseconds.
 const backgroundBatch = 500
+
+// horizonLag is how far before its first batch a migration's horizon lies.
+// Ids are made before their row commits, so a row can commit a little
+// after a newer one; the lag leaves such rows behind the horizon.
+const horizonLag = 5 * time.Second
 
 // RunBackgroundMigrations works through every pending background migration,
 // calling report after each batch, until all are done or ctx ends. pause
@@ -63,12 +72,14 @@ func (s *Store) RunBackgroundMigrations(ctx context.Context, pause time.Duration
 func (s *Store) backgroundStep(ctx context.Context, m backgroundMigration) (Progress, error) {
 	p := Progress{Name: m.name}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var last int64
+		var last, until int64
 		var done int
-		err := tx.QueryRowContext(ctx, `SELECT last_id, rows_done, done FROM background_migrations WHERE name = ?`, m.name).
-			Scan(&last, &p.RowsDone, &done)
+		err := tx.QueryRowContext(ctx, `SELECT last_id, until_id, rows_done, done FROM background_migrations WHERE name = ?`, m.name).
+			Scan(&last, &until, &p.RowsDone, &done)
 		if err == sql.ErrNoRows {
-			_, err = tx.ExecContext(ctx, `INSERT INTO background_migrations (name, updated_at) VALUES (?, ?)`, m.name, toMicro(s.now()))
+			until = id.FromTime(s.now().Add(-horizonLag))
+			_, err = tx.ExecContext(ctx, `INSERT INTO background_migrations (name, until_id, updated_at) VALUES (?, ?, ?)`,
+				m.name, until, toMicro(s.now()))
 		}
 		if err != nil {
 			return err
@@ -77,7 +88,7 @@ func (s *Store) backgroundStep(ctx context.Context, m backgroundMigration) (Prog
 			p.Done = true
 			return nil
 		}
-		next, n, err := m.batch(ctx, tx, last, backgroundBatch)
+		next, n, err := m.batch(ctx, tx, last, until, backgroundBatch)
 		if err != nil {
 			return err
 		}

@@ -34,8 +34,9 @@ func TestBackgroundMigration(t *testing.T) {
 	t.Cleanup(func() { backgroundMigrations = saved })
 	backgroundMigrations = []backgroundMigration{{
 		name: "touch_items",
-		batch: func(ctx context.Context, tx *sql.Tx, after int64, limit int) (int64, int, error) {
-			res, err := tx.ExecContext(ctx, `UPDATE items SET touched = touched + 1 WHERE id IN (SELECT id FROM items WHERE id > ? ORDER BY id LIMIT ?)`, after, limit)
+		batch: func(ctx context.Context, tx *sql.Tx, after, until int64, limit int) (int64, int, error) {
+			// The items' ids are small, far below any horizon.
+			res, err := tx.ExecContext(ctx, `UPDATE items SET touched = touched + 1 WHERE id IN (SELECT id FROM items WHERE id > ? AND id < ? ORDER BY id LIMIT ?)`, after, until, limit)
 			if err != nil {
 				return after, 0, err
 			}

@@ -22,11 +22,11 @@ func init() {
 func init() {
 	backgroundMigrations = append(backgroundMigrations, backgroundMigration{
 		name: "9000_fill_upgrade_probe",
-		batch: func(ctx context.Context, tx *sql.Tx, after int64, limit int) (int64, int, error) {
+		batch: func(ctx context.Context, tx *sql.Tx, after, until int64, limit int) (int64, int, error) {
 			var last int64
 			var n int
-			err := tx.QueryRowContext(ctx, `WITH b AS (SELECT id FROM statuses WHERE id > ? ORDER BY id LIMIT ?)
-				SELECT coalesce(max(id), 0), count(*) FROM b`, after, limit).Scan(&last, &n)
+			err := tx.QueryRowContext(ctx, `WITH b AS (SELECT id FROM statuses WHERE id > ? AND id < ? ORDER BY id LIMIT ?)
+				SELECT coalesce(max(id), 0), count(*) FROM b`, after, until, limit).Scan(&last, &n)
 			if err != nil || n == 0 {
 				return after, 0, err
 			}

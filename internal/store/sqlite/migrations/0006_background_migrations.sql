@@ -3,6 +3,8 @@
 CREATE TABLE background_migrations (
     name       TEXT PRIMARY KEY,
     last_id    INTEGER NOT NULL DEFAULT 0,
+    -- rows from this id on are written in the new shape by the new release
+    until_id   INTEGER NOT NULL DEFAULT 0,
     rows_done  INTEGER NOT NULL DEFAULT 0,
     done       INTEGER NOT NULL DEFAULT 0,
     updated_at INTEGER NOT NULL DEFAULT 0
