@@ -26,6 +26,8 @@ Usage:
   sada upgrade [--data DIR]          replace the running server with the binary now at its path, with no downtime
   sada backup [--data DIR] PATH      write a consistent copy of the live database to PATH
   sada restore [--data DIR] PATH     put a backup in place (server stopped; the old database is kept)
+  sada bench [flags]                 load a server through its API and report (sada bench -h)
+  sada bench seed-store [flags]      write a large test population into a data directory
   sada version                       print the version
 `
 
@@ -57,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog
 		return upgradeCommand(ctx, args[1:], stdout, stderr)
 	case "admin":
 		return admin(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return bench(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "sada", version)
 		return nil

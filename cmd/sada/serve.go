@@ -10,13 +10,19 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/sada-project/sada/internal/config"
 	"github.com/sada-project/sada/internal/mastoapi"
+	"github.com/sada-project/sada/internal/metrics"
+	"github.com/sada-project/sada/internal/sms"
+	"github.com/sada-project/sada/internal/sms/kannel"
 	"github.com/sada-project/sada/internal/social"
 	"github.com/sada-project/sada/internal/store"
 	"github.com/sada-project/sada/internal/store/sqlite"
+	"github.com/sada-project/sada/internal/stream"
+	"github.com/sada-project/sada/internal/web"
 )
 
 // loadConfig parses the settings shared by serve and admin.
@@ -67,14 +73,37 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		// With port 0 the real port is known only now.
 		cfg.Domain, cfg.Addr = ln.Addr().String(), ln.Addr().String()
 	}
-	svc := social.New(st, cfg.Domain)
-	api := mastoapi.New(cfg, st, svc, log)
+	m := metrics.New()
+	timed := m.WrapStore(st) // the request path's store operations, timed
+	svc := social.New(timed, cfg.Domain)
+	// Live delivery: the hub hears what the service does, and stops before
+	// the server drains so that open streams end instead of holding it up.
+	hub := stream.New(timed, stream.NewLocal(), stream.Options{Log: log})
+	svc.Events = social.With(svc.Events, hub)
+	m.Gauge("sada_streams_open", "Streaming subscriptions open now.", func() float64 { return float64(hub.Stats().Subscriptions) })
+	m.Counter("sada_stream_events_total", "Events dispatched to streams.", func() float64 { return float64(hub.Stats().Events) })
+	m.Counter("sada_stream_dropped_total", "Streams dropped for falling behind.", func() float64 { return float64(hub.Stats().Dropped) })
+	hubCtx, stopHub := context.WithCancel(ctx)
+	defer stopHub()
+	go func() { _ = hub.Run(hubCtx) }() // returns nil once stopped
+	api := mastoapi.New(cfg, timed, svc, log)
+	site, err := web.New(cfg, timed, svc, log)
+	if err != nil {
+		return err
+	}
 	mux := http.NewServeMux()
 	api.Routes(mux)
 	life.routes(mux)
+	site.Routes(mux) // "/": every path no other route claims is a web page
+	// SMS, when configured; its *sms.Service is for the web's phone linking.
+	_, stopSMS, err := startSMS(ctx, cfg, timed, svc, mux, life, stdout, log)
+	if err != nil {
+		return err
+	}
+	defer stopSMS()
 
 	srv := &http.Server{
-		Handler:           mux,
+		Handler:           frontDoor(cfg, st, mux, m),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -83,6 +112,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	go trimHomes(ctx, st, log)
+
+	if cfg.AdminAddr != "" {
+		aln, err := net.Listen("tcp", cfg.AdminAddr)
+		if err != nil {
+			return fmt.Errorf("listen on admin address: %w", err)
+		}
+		admin := &http.Server{Handler: adminMux(m), ReadHeaderTimeout: 10 * time.Second}
+		defer admin.Close()
+		go func() { _ = admin.Serve(aln) }() // ends when closed
+		fmt.Fprintf(stdout, "sada admin endpoints (/metrics, /debug/pprof) on http://%s\n", aln.Addr())
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -101,6 +141,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		log.Info("a new process has taken over")
 	}
 	life.drain()
+	stopSMS() // its workers stop before a new process starts its own
+	stopHub() // streams end, so the shutdown does not wait for them
 	log.Info("shutting down: finishing in-flight requests")
 	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -153,4 +195,45 @@ func runBackgroundMigrations(ctx context.Context, st *sqlite.Store, life *lifecy
 	if err != nil && ctx.Err() == nil {
 		log.Error("background migration stopped; it resumes at the next start", "err", err)
 	}
+}
+
+// startSMS wires text messaging when it is configured: Kannel's callbacks
+// on mux, new posts to the phones that follow them, and the SMS workers.
+// The workers start once the old process of a hot upgrade has gone, as two
+// must never share the outbox. It returns the service (nil when SMS is
+// off), whose StartLink, ConfirmLink and Unlink the web settings page
+// calls, and a stop that ends the workers and waits; stop may be called
+// more than once.
+func startSMS(ctx context.Context, cfg config.Config, st store.Store, svc *social.Service, mux *http.ServeMux,
+	life *lifecycle, stdout io.Writer, log *slog.Logger) (texts *sms.Service, stop func(), err error) {
+	s := cfg.SMSSettings()
+	if !s.Enabled {
+		return nil, func() {}, nil
+	}
+	client, err := kannel.NewClient(kannel.ClientConfig{
+		SendURL: s.KannelURL, Username: s.KannelUser, Password: s.KannelPassword, From: s.Number, SMSC: s.KannelSMSC,
+		ReportURL: s.CallbackURL + kannel.ReportPath, Secret: s.Secret,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	texts = sms.New(st, svc, client, log, sms.Options{
+		Domain: cfg.Domain, BaseURL: cfg.BaseURL(),
+		JoinOpen: cfg.Registrations == config.RegistrationsOpen && s.JoinsPerHour > 0, JoinsPerHour: s.JoinsPerHour,
+		Rate: s.Rate.N, RateWindow: s.Rate.Per, DailyCap: s.DailyCap, MaxParts: s.MaxParts,
+		RetryMax: s.RetryMax, ResendAfter: s.ResendAfter,
+	})
+	kannel.NewHandler(texts, s.Secret, s.AllowFrom, log).Routes(mux)
+	svc.Events = social.With(svc.Events, texts)
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if life.waitForParent(runCtx) == nil {
+			texts.Run(runCtx)
+		}
+	}()
+	fmt.Fprintf(stdout, "sada SMS on: sending through %s as %s; Kannel calls %s%s\n", s.KannelURL, s.Number, s.CallbackURL, kannel.IncomingPath)
+	var once sync.Once
+	return texts, func() { once.Do(func() { cancel(); <-done }) }, nil
 }

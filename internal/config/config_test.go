@@ -4,6 +4,7 @@ import (
 	"flag"
 	"io"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -30,6 +31,25 @@ func TestLoad(t *testing.T) {
 		{name: "bad domain", args: []string{"--domain", "https://x"}, wantErr: true},
 		{name: "bad sync", args: []string{"--sync", "OFF"}, wantErr: true},
 		{name: "stray argument", args: []string{"extra"}, wantErr: true},
+		{name: "sms flags", args: []string{"--sms-rate", "off", "--sms-daily-cap", "20"},
+			want: func(c *Config) { c.Domain, c.SMS.Rate, c.SMS.DailyCap = "127.0.0.1:8080", "off", "20" }},
+		{name: "sms variable", env: map[string]string{"SADA_SMS_NUMBER": "1234"},
+			want: func(c *Config) { c.Domain, c.SMS.Number = "127.0.0.1:8080", "1234" }},
+		{name: "sms on without secret", args: []string{"--sms-kannel-url", "http://127.0.0.1:13013/cgi-bin/sendsms", "--sms-number", "1"}, wantErr: true},
+		{name: "load settings", args: []string{"--admin-addr", "127.0.0.1:9090", "--admin-token", "s3cret",
+			"--rate-limit-account", "300/5m", "--max-writes", "4", "--queue-wait", "2s"},
+			env: map[string]string{"SADA_RATE_LIMIT_ADDRESS": "100/1m", "SADA_MAX_READS": "8", "SADA_MAX_QUEUE": "0"},
+			want: func(c *Config) {
+				c.Domain, c.AdminAddr, c.AdminToken = "127.0.0.1:8080", "127.0.0.1:9090", "s3cret"
+				c.RateLimitAccount, c.RateLimitAddress = "300/5m", "100/1m"
+				c.MaxReads, c.MaxWrites, c.MaxQueue, c.QueueWait = "8", "4", "0", "2s"
+			}},
+		{name: "bad admin addr", args: []string{"--admin-addr", "9090"}, wantErr: true},
+		{name: "bad rate", args: []string{"--rate-limit-account", "300"}, wantErr: true},
+		{name: "bad rate window", args: []string{"--rate-limit-address", "3/1ms"}, wantErr: true},
+		{name: "bad max-reads", args: []string{"--max-reads", "0"}, wantErr: true},
+		{name: "bad max-queue", args: []string{"--max-queue", "-1"}, wantErr: true},
+		{name: "bad queue-wait", args: []string{"--queue-wait", "soon"}, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,5 +71,18 @@ func TestLoad(t *testing.T) {
 				t.Fatalf("Load(%v) mismatch (-want +got):\n%s", tt.args, d)
 			}
 		})
+	}
+}
+
+func TestLimits(t *testing.T) {
+	c := Default()
+	c.RateLimitAddress = "7500/5m"
+	got := c.Limits()
+	want := Limits{Address: Rate{N: 7500, Per: 5 * time.Minute}, Reads: 64, Writes: 32, Queue: 256, Wait: 500 * time.Millisecond}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Fatalf("Limits() mismatch (-want +got):\n%s", d)
+	}
+	if !got.Account.Off() || got.Address.Off() {
+		t.Fatalf("Off: account %v, address %v; want true, false", got.Account.Off(), got.Address.Off())
 	}
 }

@@ -60,6 +60,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/custom_emojis", a.open("", a.emptyList))
 	mux.HandleFunc("GET "+avatarPath, servePNG(avatarPNG))
 	mux.HandleFunc("GET "+headerPath, servePNG(headerPNG))
+	a.realtimeRoutes(mux) // streaming, search, trends (streaming.go)
 	// Anything else under /api answers in JSON, as clients expect.
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Not found"})

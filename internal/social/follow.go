@@ -18,12 +18,16 @@ func (s *Service) Follow(ctx context.Context, viewer *store.Account, targetID in
 	if err != nil {
 		return store.Relationship{}, hideMissing(err, "Record not found")
 	}
+	kind := store.NotifyFollow
 	if target.Locked {
+		kind = store.NotifyFollowRequest
 		err = s.Store.RequestFollow(ctx, viewer.ID, target.ID)
 	} else {
 		err = s.Store.Follow(ctx, viewer.ID, target.ID, s.Backfill)
 	}
-	if err != nil && !errors.Is(err, store.ErrConflict) {
+	if err == nil {
+		s.publishNotifications(ctx, viewer.ID, kind, 0, target.ID)
+	} else if !errors.Is(err, store.ErrConflict) {
 		return store.Relationship{}, fmt.Errorf("follow %d: %w", target.ID, err)
 	}
 	return s.relationship(ctx, viewer.ID, target.ID)
@@ -50,6 +54,9 @@ func (s *Service) AnswerRequest(ctx context.Context, viewer *store.Account, requ
 	}
 	if err != nil {
 		return store.Relationship{}, hideMissing(err, "Follow request not found")
+	}
+	if accept {
+		s.publishNotifications(ctx, requesterID, store.NotifyFollow, 0, viewer.ID)
 	}
 	return s.relationship(ctx, viewer.ID, requesterID)
 }

@@ -83,6 +83,9 @@ func (s *Service) Post(ctx context.Context, author *store.Account, in PostInput)
 	}
 	if !existing {
 		s.publish(Event{Kind: "update", Status: saved})
+		if len(saved.MentionIDs) > 0 {
+			s.publishNotifications(ctx, author.ID, store.NotifyMention, saved.ID, 0)
+		}
 	}
 	return saved, nil
 }
@@ -194,6 +197,7 @@ func (s *Service) Reblog(ctx context.Context, viewer *store.Account, statusID in
 		return nil, fmt.Errorf("reblog %d: %w", orig.ID, err)
 	}
 	s.publish(Event{Kind: "update", Status: saved})
+	s.publishNotifications(ctx, viewer.ID, store.NotifyReblog, orig.ID, orig.AccountID)
 	return saved, nil
 }
 
@@ -235,7 +239,9 @@ func (s *Service) Favourite(ctx context.Context, viewer *store.Account, statusID
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Store.Favourite(ctx, viewer.ID, st.ID); err != nil && !errors.Is(err, store.ErrConflict) {
+	if err := s.Store.Favourite(ctx, viewer.ID, st.ID); err == nil {
+		s.publishNotifications(ctx, viewer.ID, store.NotifyFavourite, st.ID, st.AccountID)
+	} else if !errors.Is(err, store.ErrConflict) {
 		return nil, fmt.Errorf("favourite %d: %w", st.ID, err)
 	}
 	return s.Store.StatusByID(ctx, st.ID)

@@ -160,6 +160,18 @@ type Token struct {
 	CreatedAt time.Time
 }
 
+// Session is a web browser signed in to an account. Only a hash of the
+// cookie's token is stored, so a copy of the database does not let anyone
+// act as a user, just as for Token.
+type Session struct {
+	TokenHash string // SHA-256 hex of the session cookie's token
+	AccountID int64
+	CreatedAt time.Time
+	// ExpiresAt is when the session ends unless renewed first; an expired
+	// session is treated as missing.
+	ExpiresAt time.Time
+}
+
 // Page bounds a list the way Mastodon's max_id, since_id and min_id do.
 // MaxID and SinceID are exclusive bounds on an id-sorted list returned newest
 // first. MinID returns the items just above MinID (oldest first among them),
@@ -209,10 +221,67 @@ type Flags struct {
 	Reblogged  bool
 }
 
+// StatusSearch is a full-text query over statuses. Terms come from
+// search.Terms, so they are already normalised and hold no query syntax;
+// a backend quotes each one for its own index.
+type StatusSearch struct {
+	Terms []string // every term must occur in the status
+	// Prefix lets the last term also match as the start of a word, as
+	// people search while they type.
+	Prefix bool
+	// ViewerID is who searches: only statuses that account may see are
+	// returned (public and unlisted ones, its own, private ones of accounts
+	// it follows, and those that mention it).
+	ViewerID  int64
+	AccountID int64 // when not 0, only statuses by this account
+	Page      Page  // MaxID, SinceID, MinID and Limit as for timelines
+	Offset    int   // results to skip, after paging
+}
+
+// AccountSearch is a query over account usernames and display names.
+type AccountSearch struct {
+	// Terms are normalised words (search.Terms); each must start a word of
+	// the username or display name.
+	Terms []string
+	// Username, when set, ranks the account with exactly that username
+	// (case-insensitively) first.
+	Username string
+	// FollowedBy, when not 0, keeps only accounts that account follows.
+	FollowedBy int64
+	Limit      int
+	Offset     int
+}
+
+// TagActivity is how much a hashtag was used, for ranking trends. Only
+// public and unlisted posts count.
+type TagActivity struct {
+	Key string // as post.TagKey makes it
+	// Accounts is how many distinct accounts used the tag in the window.
+	Accounts int64
+	// Uses is how many posts used it in the window.
+	Uses int64
+	// BaselineAccountHours adds up, over each hour of the baseline, the
+	// distinct accounts that used the tag in that hour: its usual rate of
+	// use, counted so that one account posting it many times counts once
+	// an hour.
+	BaselineAccountHours int64
+}
+
+// TagDay is one day of a hashtag's use, as Mastodon's Tag.history shows it.
+type TagDay struct {
+	Day      time.Time // midnight UTC
+	Uses     int64     // posts that used the tag that day
+	Accounts int64     // distinct accounts among them
+}
+
 // Store is everything sada persists. See the package doc for conventions.
 type Store interface {
 	// Close releases the store.
 	Close() error
+
+	// SMSStore is text messaging: phones, codes, STOPs, subscriptions,
+	// the inbound log and the outbox (sms.go).
+	SMSStore
 
 	// Accounts.
 
@@ -347,4 +416,58 @@ type Store interface {
 	TokenByHash(ctx context.Context, tokenHash string) (*Token, error)
 	// RevokeToken deletes the token; revoking an unknown token is not an error.
 	RevokeToken(ctx context.Context, tokenHash string) error
+
+	// Web sessions.
+
+	// CreateSession stores a new session and drops expired ones, so that
+	// abandoned sessions do not pile up. ErrConflict when the hash exists.
+	CreateSession(ctx context.Context, s *Session) error
+	// SessionByHash returns the session whose token hashes to tokenHash;
+	// ErrNotFound when there is none or it has expired.
+	SessionByHash(ctx context.Context, tokenHash string) (*Session, error)
+	// RenewSession moves the session's expiry to expiresAt, keeping a
+	// person who keeps coming back signed in. ErrNotFound when it is gone.
+	RenewSession(ctx context.Context, tokenHash string, expiresAt time.Time) error
+	// DeleteSession ends one session (logging out); an unknown hash is not
+	// an error.
+	DeleteSession(ctx context.Context, tokenHash string) error
+	// DeleteAccountSessions ends every session of accountID except the one
+	// hashed as keep ("" ends them all), as after a password change.
+	DeleteAccountSessions(ctx context.Context, accountID int64, keep string) error
+
+	// Search, trends and live delivery.
+
+	// SearchStatuses returns the statuses matching q that q.ViewerID may
+	// see, newest first. Reblogs are never returned (they have no text of
+	// their own). A status is searchable from the moment CreateStatus
+	// returns and until DeleteStatus does.
+	SearchStatuses(ctx context.Context, q StatusSearch) ([]*Status, error)
+	// SearchAccounts returns accounts whose username or display name has a
+	// word starting with each term: an exact username first, then by
+	// follower count.
+	SearchAccounts(ctx context.Context, q AccountSearch) ([]*Account, error)
+	// SearchTags returns the keys of hashtags used in public or unlisted
+	// posts whose normalised form (search.Normalize of the key) starts with
+	// prefix: an exact match first, then the most recently used.
+	SearchTags(ctx context.Context, prefix string, limit, offset int) ([]string, error)
+	// TagActivity reports every hashtag used in a public or unlisted post
+	// since windowStart, with its baseline over [baselineStart, windowStart).
+	// Both times are rounded down to the hour; uses are counted by the
+	// posts' CreatedAt.
+	TagActivity(ctx context.Context, windowStart, baselineStart time.Time) ([]TagActivity, error)
+	// TagHistory returns, for each key, its use per day (UTC) from the day
+	// of from to the day of to, newest first, with unused days as zeros.
+	TagHistory(ctx context.Context, keys []string, from, to time.Time) (map[string][]TagDay, error)
+	// PruneTagActivity forgets hourly and daily tag counts older than
+	// before, which trends no longer look at. It returns how many rows went.
+	PruneTagActivity(ctx context.Context, before time.Time) (int64, error)
+	// FollowersAmong returns those of candidates that follow accountID, in
+	// no particular order: which live readers a post belongs to.
+	FollowersAmong(ctx context.Context, accountID int64, candidates []int64) ([]int64, error)
+	// NotificationsCausedBy returns the notifications of type typ that
+	// fromID caused about statusID (0 for follow and follow_request), newest
+	// first; when accountID is not 0, only those of accountID. It lets an
+	// action announce the notifications it just made, which the store
+	// creates inside the action's own transaction.
+	NotificationsCausedBy(ctx context.Context, fromID int64, typ string, statusID, accountID int64) ([]*Notification, error)
 }

@@ -41,6 +41,8 @@ type Store struct {
 	r *sql.DB // query-only pool for reads
 	// now is the clock, replaceable in tests of expiry.
 	now func() time.Time
+	// group batches concurrent posts into one commit (groupcommit.go).
+	group groupCommit
 }
 
 var _ store.Store = (*Store)(nil)
@@ -93,7 +95,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// A fan-out to many followers dirties one page per follower's home; a
 	// writer cache that holds them saves re-reading them on every post.
 	wv.Add("_pragma", fmt.Sprintf("cache_size(%d)", -writerCacheKiB))
-	w, err := sql.Open("sqlite", path+"?"+wv.Encode())
+	w, err := openCaching(path + "?" + wv.Encode()) // see stmtcache.go
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -114,7 +116,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	rv := cloneValues(common)
 	rv.Set("_query_only", "1")
 	rv.Add("_pragma", fmt.Sprintf("cache_size(%d)", -readerCacheKiB))
-	r, err := sql.Open("sqlite", path+"?"+rv.Encode())
+	r, err := openCaching(path + "?" + rv.Encode())
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)

@@ -147,7 +147,8 @@ func (s *Store) CreateStatus(ctx context.Context, n store.NewStatus) (*store.Sta
 	}
 	var out *store.Status
 	var existing bool
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	// Concurrent posts share a commit; see groupcommit.go.
+	err := s.groupWrite(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		now := s.now()
 		if n.IdempotencyKey != "" {
 			// Joined with statuses so that a key whose status was deleted
@@ -275,7 +276,9 @@ func (s *Store) insertStatus(ctx context.Context, tx *sql.Tx, st *store.Status, 
 			return fmt.Errorf("home ids: %w", err)
 		}
 	}
-	return nil
+	// In the same transaction, so a post is searchable (and its tags
+	// counted) the moment the API answers for it.
+	return s.indexStatus(ctx, tx, st, n)
 }
 
 // StatusByID returns the status with id.
@@ -329,6 +332,7 @@ func (s *Store) DeleteStatus(ctx context.Context, id int64) error {
 			{"favourites", `DELETE FROM favourites WHERE status_id IN (` + doomed + `)`, []any{id}},
 			{"tags", `DELETE FROM status_tags WHERE status_id IN (` + doomed + `)`, []any{id}},
 			{"mentions", `DELETE FROM mentions WHERE status_id IN (` + doomed + `)`, []any{id}},
+			{"search index", unindexStatus, []any{id}},
 			{"notifications", `DELETE FROM notifications WHERE status_id IN (` + doomed + `) AND status_id <> 0`, []any{id}},
 			{"author's count", `UPDATE accounts SET statuses_count = max(statuses_count - 1, 0) WHERE id = ?`, []any{author}},
 			{"idempotency key", `DELETE FROM idempotency_keys WHERE account_id = ? AND status_id = ?`, []any{author, id}},

@@ -50,6 +50,13 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Apps", testApps},
 		{"AuthCodes", testAuthCodes},
 		{"Tokens", testTokens},
+		{"Sessions", testSessions},
+		{"SMSPhones", testSMSPhones},
+		{"SMSCodes", testSMSCodes},
+		{"SMSRecipients", testSMSRecipients},
+		{"SMSInbound", testSMSInbound},
+		{"SMSOutbox", testSMSOutbox},
+		{"SMSFanOutCursor", testSMSFanOutCursor},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,123 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/sada-project/sada/internal/account"
+	"github.com/sada-project/sada/internal/social"
+)
+
+type settingsPage struct {
+	page
+	DisplayName   string
+	Note          string
+	Locked        bool
+	Language      string // "" follows the browser
+	Saved         string // which form was just saved: "profile" or "password"
+	ProfileError  string
+	PasswordError string
+	MaxName       int
+	MaxNote       int
+}
+
+func (h *Web) settingsPage(r *http.Request) settingsPage {
+	v := visitOf(r)
+	ac := v.viewer
+	return settingsPage{
+		page:        h.page(r, v.loc.T("settings.title"), "settings"),
+		DisplayName: ac.DisplayName, Note: ac.Note, Locked: ac.Locked, Language: ac.Language,
+		MaxName: account.MaxDisplayName, MaxNote: account.MaxNote,
+	}
+}
+
+// settings is GET /settings: profile, language, and password.
+func (h *Web) settings(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.signedIn(w, r); !ok {
+		return
+	}
+	sp := h.settingsPage(r)
+	switch s := r.URL.Query().Get("saved"); s {
+	case "profile", "password":
+		sp.Saved = s
+	}
+	h.render(w, r, http.StatusOK, "settings", sp)
+}
+
+// saveSettings is POST /settings: display name, bio, locked, language.
+func (h *Web) saveSettings(w http.ResponseWriter, r *http.Request) {
+	v, ok := h.signedIn(w, r)
+	if !ok {
+		return
+	}
+	f := r.PostForm
+	name, note, lang := f.Get("display_name"), f.Get("note"), f.Get("language")
+	locked := f.Get("locked") == "1"
+	if _, ok := locales[lang]; !ok && lang != "" {
+		h.fail(w, r, errBadForm)
+		return
+	}
+	_, err := h.social.UpdateProfile(r.Context(), v.viewer, social.Profile{DisplayName: &name, Note: &note, Language: &lang, Locked: &locked})
+	if errors.Is(err, social.ErrInvalid) {
+		sp := h.settingsPage(r)
+		sp.DisplayName, sp.Note, sp.Locked, sp.Language = name, note, locked, lang
+		var se *social.Error
+		errors.As(err, &se)
+		sp.ProfileError = se.Msg
+		h.render(w, r, http.StatusUnprocessableEntity, "settings", sp)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// The account's language now decides; a footer choice made earlier
+	// would otherwise hide the new setting on this browser.
+	h.clearCookie(w, r, langCookie)
+	redirect(w, r, "/settings?saved=profile")
+}
+
+// changePassword is POST /settings/password. It ends every other session
+// of the account, so a change made because of a leak locks the leak out.
+func (h *Web) changePassword(w http.ResponseWriter, r *http.Request) {
+	v, ok := h.signedIn(w, r)
+	if !ok {
+		return
+	}
+	f := r.PostForm
+	next := f.Get("new_password")
+	msg := ""
+	switch perr := account.CheckPassword(next); {
+	case errors.Is(perr, account.ErrPasswordShort):
+		msg = v.loc.T("password.short", "min", account.MinPassword)
+	case errors.Is(perr, account.ErrPasswordLong):
+		msg = v.loc.T("password.long")
+	case next != f.Get("confirm_password"):
+		msg = v.loc.T("password.mismatch")
+	}
+	if msg == "" {
+		err := h.social.ChangePassword(r.Context(), v.viewer, f.Get("current_password"), next)
+		switch {
+		case errors.Is(err, social.ErrWrongPassword):
+			msg = v.loc.T("password.wrong")
+		case errors.Is(err, social.ErrInvalid):
+			var se *social.Error
+			errors.As(err, &se)
+			msg = se.Msg
+		case err != nil:
+			h.fail(w, r, err)
+			return
+		}
+	}
+	if msg != "" {
+		sp := h.settingsPage(r)
+		sp.PasswordError = msg
+		h.render(w, r, http.StatusUnprocessableEntity, "settings", sp)
+		return
+	}
+	if err := h.store.DeleteAccountSessions(r.Context(), v.viewer.ID, v.session); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/settings?saved=password")
+}
