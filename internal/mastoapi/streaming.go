@@ -550,7 +550,9 @@ func (ws *wsSession) subscribe(ctx context.Context, name, tag string) {
 	case streamScope(ws.au, name) != nil:
 		ws.writeJSON(ctx, wsError{Error: errStreamScope.Error(), Status: http.StatusUnauthorized})
 	default:
-		ws.sub.Watch(s)
+		if ws.sub.Watch(s) != nil {
+			ws.writeJSON(ctx, wsError{Error: "Too many streams", Status: http.StatusBadRequest})
+		}
 	}
 }
 

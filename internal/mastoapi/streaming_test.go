@@ -716,6 +716,15 @@ func TestStreamingWebSocketConnect(t *testing.T) {
 			}
 		})
 	}
+	t.Run("at most 64 streams", func(t *testing.T) {
+		c := dialWS(t, ts, "/api/v1/streaming", bearerHeader(alice.Token))
+		for i := range stream.MaxStreams + 1 {
+			sendWS(t, c, map[string]string{"type": "subscribe", "stream": "hashtag", "tag": fmt.Sprint("t", i)})
+		}
+		if m := readWS(t, c); m.Error != "Too many streams" || m.Status != 400 {
+			t.Errorf("got %+v", m)
+		}
+	})
 	t.Run("binary messages close the connection", func(t *testing.T) {
 		c := dialWS(t, ts, "/api/v1/streaming", bearerHeader(alice.Token))
 		if err := c.Write(t.Context(), websocket.MessageBinary, []byte{1}); err != nil {

@@ -227,16 +227,25 @@ func (s *Subscription) Close() {
 	}
 }
 
-// Watch adds a stream; watching one twice changes nothing. It reports
-// whether the subscription is still live.
-func (s *Subscription) Watch(st Stream) bool {
+// MaxStreams bounds the streams one subscription watches: every event is
+// checked against each of them.
+const MaxStreams = 64
+
+// ErrTooManyStreams is Watch's answer past MaxStreams.
+var ErrTooManyStreams = errors.New("too many streams on one connection")
+
+// Watch adds a stream; watching one twice changes nothing.
+func (s *Subscription) Watch(st Stream) error {
 	s.hub.mu.Lock()
 	defer s.hub.mu.Unlock()
-	if !slices.ContainsFunc(s.streams, func(x *Stream) bool { return *x == st }) {
-		s.streams = append(s.streams, &st)
+	if slices.ContainsFunc(s.streams, func(x *Stream) bool { return *x == st }) {
+		return nil
 	}
-	_, live := s.hub.subs[s]
-	return live
+	if len(s.streams) >= MaxStreams {
+		return ErrTooManyStreams
+	}
+	s.streams = append(s.streams, &st)
+	return nil
 }
 
 // Unwatch removes a stream.

@@ -43,6 +43,8 @@ type Store struct {
 	now func() time.Time
 	// group batches concurrent posts into one commit (groupcommit.go).
 	group groupCommit
+	// ckpt checkpoints the WAL off the commit path (checkpoint.go).
+	ckpt *checkpointer
 }
 
 var _ store.Store = (*Store)(nil)
@@ -95,7 +97,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// A fan-out to many followers dirties one page per follower's home; a
 	// writer cache that holds them saves re-reading them on every post.
 	wv.Add("_pragma", fmt.Sprintf("cache_size(%d)", -writerCacheKiB))
-	w, err := openCaching(path + "?" + wv.Encode()) // see stmtcache.go
+	// Checkpoints run in the background (checkpoint.go); statements are
+	// prepared once per connection (stmtcache.go).
+	wv.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", walFallbackPages))
+	w, err := openCaching(path + "?" + wv.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -132,6 +137,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	s.r = r
+	if s.ckpt, err = startCheckpointer(path + "?" + common.Encode()); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	return s, nil
 }
 
@@ -145,7 +155,7 @@ func cloneValues(v url.Values) url.Values {
 
 // Close closes both pools.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(s.ckpt.stop(), s.r.Close(), s.w.Close())
 }
 
 // querier is what *sql.DB and *sql.Tx share, so read helpers work both on
