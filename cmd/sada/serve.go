@@ -140,21 +140,33 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	case <-life.exited():
 		log.Info("a new process has taken over")
 	}
+	// Draining: stop taking connections (during an upgrade the new process
+	// takes them from the shared socket), end streams so their clients
+	// resume on the new process, and answer what comes on open connections
+	// with "Connection: close" for a moment, so busy clients learn to go
+	// elsewhere from a response instead of finding a closed connection.
 	life.drain()
+	srv.SetKeepAlivesEnabled(false)
+	_ = ln.Close()
 	stopSMS() // its workers stop before a new process starts its own
 	stopHub() // streams end, so the shutdown does not wait for them
 	log.Info("shutting down: finishing in-flight requests")
+	time.Sleep(drainGrace)
 	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
 	log.Info("stopped")
 	return nil
 }
+
+// drainGrace is how long a draining process goes on answering requests on
+// connections it already has, each with "Connection: close".
+const drainGrace = time.Second
 
 // trimHomes keeps every home timeline bounded, so storage and reads stay
 // flat however long the server runs.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -164,6 +165,19 @@ func TestUpgradeUnderLoad(t *testing.T) {
 	}
 	oldPID := rig.srv.cmd.Process.Pid
 
+	// A reader follows the three posters and watches her home stream
+	// through the upgrade, resuming with Last-Event-ID when the stream
+	// ends, as Mastodon clients do.
+	watcher := rig.srv.signUp(t, "watcher")
+	for _, name := range []string{"nasrin", "kaveh", "mina"} {
+		var acct struct{ ID string }
+		rig.srv.api(t, "GET", "/api/v1/accounts/lookup?acct="+name, watcher, nil, &acct)
+		if c := rig.srv.api(t, "POST", "/api/v1/accounts/"+acct.ID+"/follow", watcher, nil, nil); c != 200 {
+			t.Fatalf("follow %s: %d", name, c)
+		}
+	}
+	sse := watchStream(rig.srv.URL, watcher)
+
 	lr := &loadResult{}
 	stop := make(chan struct{})
 	wg := mixedLoad(rig.srv.URL, rig.tokens, stop, lr)
@@ -221,10 +235,25 @@ func TestUpgradeUnderLoad(t *testing.T) {
 			t.Errorf("acknowledged post %s: %d after the upgrade", id, c)
 		}
 	}
+	// Every post acknowledged while the reader watched reached her stream,
+	// across the hand-over.
+	deadline := time.Now().Add(10 * time.Second)
+	var lost []string
+	for {
+		lost = sse.missing(lr.acked)
+		if len(lost) == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	sse.close()
+	if len(lost) > 0 {
+		t.Errorf("%d of %d acknowledged posts never reached the watching stream (reconnects %d); first %s", len(lost), len(lr.acked), sse.reconnects.Load(), lost[0])
+	}
 	assertMigration(t, rig.data, 9000)
 	waitBackgroundMigration(t, rig.data, "9000_fill_upgrade_probe")
-	t.Logf("upgrade under load: %d requests, %d posts acknowledged, %d requests during the hand-over (longest %v), 0 failed",
-		lr.requests, len(lr.acked), lr.inWindow, lr.maxWindow.Round(time.Millisecond))
+	t.Logf("upgrade under load: %d requests, %d posts acknowledged, %d requests during the hand-over (longest %v), 0 failed; the stream reader got all %d posts across %d reconnects",
+		lr.requests, len(lr.acked), lr.inWindow, lr.maxWindow.Round(time.Millisecond), len(lr.acked), sse.reconnects.Load())
 }
 
 // TestUpgradeToBrokenBinary installs a binary that exits at start-up: the
@@ -328,4 +357,95 @@ func waitBackgroundMigration(t *testing.T, dataDir, name string) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// streamWatcher reads a user stream over SSE, reconnecting with
+// Last-Event-ID whenever the stream ends, and keeps the ids of the statuses
+// it was sent.
+type streamWatcher struct {
+	mu         sync.Mutex
+	got        map[string]bool
+	reconnects atomic.Int64
+	stop       chan struct{}
+	done       chan struct{}
+}
+
+func watchStream(base, token string) *streamWatcher {
+	w := &streamWatcher{got: map[string]bool{}, stop: make(chan struct{}), done: make(chan struct{})}
+	ready := make(chan struct{})
+	go func() {
+		defer close(w.done)
+		lastID := ""
+		first := true
+		for {
+			select {
+			case <-w.stop:
+				return
+			default:
+			}
+			req, _ := http.NewRequest("GET", base+"/api/v1/streaming/user", nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			if lastID != "" {
+				req.Header.Set("Last-Event-ID", lastID)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil || res.StatusCode != 200 {
+				if res != nil {
+					res.Body.Close()
+				}
+				time.Sleep(50 * time.Millisecond)
+				continue
+			}
+			if first {
+				close(ready)
+				first = false
+			} else {
+				w.reconnects.Add(1)
+			}
+			go func() { <-w.stop; res.Body.Close() }()
+			sc := bufio.NewScanner(res.Body)
+			sc.Buffer(make([]byte, 64<<10), 1<<20)
+			event := ""
+			for sc.Scan() {
+				line := sc.Text()
+				switch {
+				case strings.HasPrefix(line, "id: "):
+					lastID = strings.TrimPrefix(line, "id: ")
+				case strings.HasPrefix(line, "event: "):
+					event = strings.TrimPrefix(line, "event: ")
+				case strings.HasPrefix(line, "data: ") && event == "update":
+					var st struct{ ID string }
+					if json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &st) == nil {
+						w.mu.Lock()
+						w.got[st.ID] = true
+						w.mu.Unlock()
+					}
+				}
+			}
+			res.Body.Close()
+		}
+	}()
+	select {
+	case <-ready:
+	case <-time.After(10 * time.Second):
+	}
+	return w
+}
+
+// missing returns the ids the watcher has not been sent.
+func (w *streamWatcher) missing(ids []string) []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []string
+	for _, id := range ids {
+		if !w.got[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func (w *streamWatcher) close() {
+	close(w.stop)
+	<-w.done
 }

@@ -41,9 +41,9 @@ type Local struct {
 }
 
 // NewLocal returns an in-process feed holding at most DefaultQueue events.
-// Ids start at the current time in microseconds and go up by one, so ids
-// after a restart are larger than those before it (unless the previous
-// run dispatched more than a million events a second).
+// Ids are the dispatch time in microseconds (one more than the last when
+// the clock has not moved), so ids after a restart or a hot upgrade are
+// larger than those before it, and an id tells when its event happened.
 func NewLocal() *Local {
 	return &Local{wake: make(chan struct{}, 1), max: DefaultQueue, next: uint64(time.Now().UnixMicro())}
 }
@@ -75,7 +75,10 @@ func (l *Local) Listen(ctx context.Context, deliver func(ctx context.Context, id
 		l.queue = nil
 		l.mu.Unlock()
 		for _, e := range batch {
-			l.next++
+			// Ids follow the clock (microseconds) and never repeat, so an
+			// id from any process says roughly when its event happened:
+			// the store-backed resume relies on it.
+			l.next = max(l.next+1, uint64(time.Now().UnixMicro()))
 			deliver(ctx, l.next, e)
 		}
 		if len(batch) > 0 {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sada-project/sada/internal/id"
 	"github.com/sada-project/sada/internal/post"
 	"github.com/sada-project/sada/internal/social"
 	"github.com/sada-project/sada/internal/store"
@@ -165,11 +166,23 @@ func (h *Hub) Subscribe(ctx context.Context, reader Reader, streams []Stream, af
 		return nil, ErrClosed
 	}
 	var missed []*Event
+	fromStore := false
 	if after != 0 {
-		missed = h.sinceLocked(after)
+		if h.holdsLocked(after) {
+			missed = h.sinceLocked(after)
+		} else {
+			fromStore = true
+		}
 	}
 	h.subs[sub] = struct{}{}
 	h.mu.Unlock()
+	if fromStore {
+		var err error
+		if missed, err = h.fromStore(ctx, reader, sub.streams, after); err != nil {
+			sub.Close()
+			return nil, err
+		}
+	}
 	if len(missed) == 0 {
 		return sub, nil
 	}
@@ -271,12 +284,7 @@ func (h *Hub) dropLocked(sub *Subscription, err error) {
 // dispatch numbers e, keeps it for replay and offers it to every
 // subscription that should see it, without ever waiting for one.
 func (h *Hub) dispatch(ctx context.Context, id uint64, e social.Event) {
-	ev := &Event{ID: id, Event: e}
-	if e.Status != nil {
-		for _, t := range e.Status.Tags {
-			ev.tagKeys = append(ev.tagKeys, post.TagKey(t))
-		}
-	}
+	ev := newEvent(id, e)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -425,6 +433,103 @@ func (h *Hub) pushLocked(ev *Event) {
 	}
 	h.ring[h.start] = ev
 	h.start = (h.start + 1) % len(h.ring)
+}
+
+// holdsLocked says whether after is an event this hub still keeps: only
+// then can the ring say what came after it. An id from another process
+// (before a hot upgrade or a restart) or one pushed out of the ring is not.
+func (h *Hub) holdsLocked(after uint64) bool {
+	return slices.ContainsFunc(h.ring, func(ev *Event) bool { return ev.ID == after })
+}
+
+// resumeSlack reaches back before a resume point: a post's id is made when
+// its request starts, some milliseconds before its event, so posts just
+// before the point are read again rather than missed. A client may see such
+// a post twice; clients keep statuses by id.
+const resumeSlack = 2 * time.Second
+
+// storeResumeMax bounds what one resume reads back from the store, per
+// stream; a reader gone longer than that reloads its timeline anyway.
+const storeResumeMax = 10000
+
+// fromStore rebuilds what a reader missed since after (an event id from
+// any process, which is a time in microseconds) from the store, for a
+// resume this hub's ring cannot serve. The rebuilt events carry after as
+// their id, so the reader's resume point stays put until a live event.
+func (h *Hub) fromStore(ctx context.Context, reader Reader, streams []*Stream, after uint64) ([]*Event, error) {
+	since := id.FromTime(time.UnixMicro(int64(after)).Add(-resumeSlack))
+	seen := map[int64]bool{}
+	var evs []*Event
+	for _, s := range streams {
+		var page func(store.Page) ([]*store.Status, error)
+		switch s.Name {
+		case User:
+			if reader.id() != 0 {
+				page = func(p store.Page) ([]*store.Status, error) { return h.st.HomeTimeline(ctx, reader.id(), p) }
+			}
+		case Public, PublicLocal:
+			page = func(p store.Page) ([]*store.Status, error) { return h.st.PublicTimeline(ctx, p) }
+		case Hashtag, HashtagLocal:
+			key := s.key
+			page = func(p store.Page) ([]*store.Status, error) { return h.st.TagTimeline(ctx, key, p) }
+		}
+		if page != nil {
+			sts, err := pageForward(since, func(st *store.Status) int64 { return st.ID }, page)
+			if err != nil {
+				return nil, fmt.Errorf("resume from the store: %w", err)
+			}
+			for _, st := range sts {
+				if !seen[st.ID] {
+					seen[st.ID] = true
+					evs = append(evs, newEvent(after, social.Event{Kind: social.EventUpdate, Status: st}))
+				}
+			}
+		}
+		if (s.Name == User || s.Name == UserNotification) && reader.id() != 0 {
+			ns, err := pageForward(since, func(n *store.Notification) int64 { return n.ID }, func(p store.Page) ([]*store.Notification, error) {
+				return h.st.Notifications(ctx, reader.id(), nil, nil, p)
+			})
+			if err != nil {
+				return nil, fmt.Errorf("resume from the store: %w", err)
+			}
+			for _, n := range ns {
+				evs = append(evs, newEvent(after, social.Event{Kind: social.EventNotification, Notification: n}))
+			}
+		}
+	}
+	return evs, nil
+}
+
+// pageForward reads a newest-first list from just above since up to the
+// present, oldest first, at most storeResumeMax items.
+func pageForward[T any](since int64, idOf func(T) int64, page func(store.Page) ([]T, error)) ([]T, error) {
+	const size = 200
+	var out []T
+	for len(out) < storeResumeMax {
+		items, err := page(store.Page{MinID: since, Limit: size})
+		if err != nil {
+			return nil, err
+		}
+		for i := len(items) - 1; i >= 0; i-- {
+			out = append(out, items[i])
+		}
+		if len(items) < size {
+			break
+		}
+		since = idOf(items[0])
+	}
+	return out, nil
+}
+
+// newEvent numbers e and notes its tags' keys once for every reader.
+func newEvent(id uint64, e social.Event) *Event {
+	ev := &Event{ID: id, Event: e}
+	if e.Status != nil {
+		for _, t := range e.Status.Tags {
+			ev.tagKeys = append(ev.tagKeys, post.TagKey(t))
+		}
+	}
+	return ev
 }
 
 // sinceLocked returns the kept events with ids above after, oldest first.

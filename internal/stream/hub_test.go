@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sada-project/sada/internal/id"
+	"github.com/sada-project/sada/internal/post"
 	"github.com/sada-project/sada/internal/social"
 	"github.com/sada-project/sada/internal/store"
 	"github.com/sada-project/sada/internal/store/sqlite"
@@ -268,6 +269,7 @@ func TestReplay(t *testing.T) {
 	f.follow(t, bob, alice)
 	user := stream.Stream{Name: stream.User}
 	watcher := f.subscribe(t, carol, false, 0, user)
+	own := f.subscribe(t, alice, false, 0, user) // alice's home shows all her posts
 
 	// Six posts by alice (the fifth private), then one by carol; the hub
 	// keeps the last four events.
@@ -283,9 +285,17 @@ func TestReplay(t *testing.T) {
 	for _, st := range posts {
 		f.hub.Publish(update(st))
 	}
-	// Carol's own post reaches her home stream once all are dispatched.
-	last := next(t, watcher).Event.ID
-	first := last - 6 // the ids of one feed are consecutive
+	// The event ids, from the streams that saw them.
+	var evID []uint64
+	for range 6 {
+		evID = append(evID, next(t, own).Event.ID)
+	}
+	last := next(t, watcher).Event.ID // carol's own post
+	for i := 1; i < len(evID); i++ {
+		if evID[i] <= evID[i-1] {
+			t.Fatalf("event ids %v do not increase", evID)
+		}
+	}
 
 	ids := func(ds []stream.Delivery) []int64 {
 		var out []int64
@@ -300,10 +310,9 @@ func TestReplay(t *testing.T) {
 		after  uint64
 		want   []*store.Status
 	}{
-		{"missed within the window", bob, first + 3, []*store.Status{posts[4], posts[5]}},
-		{"older than the window: what is kept", bob, first, []*store.Status{posts[3], posts[4], posts[5]}},
+		{"missed within the window", bob, evID[3], []*store.Status{posts[4], posts[5]}},
 		{"up to date", bob, last, nil},
-		{"a reader gets only what she could see", carol, first, []*store.Status{posts[6]}},
+		{"a reader gets only what she could see", carol, evID[3], []*store.Status{posts[6]}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -319,7 +328,7 @@ func TestReplay(t *testing.T) {
 	}
 
 	// Live events follow the replay without a gap or a repeat.
-	sub := f.subscribe(t, bob, false, first+4, user)
+	sub := f.subscribe(t, bob, false, evID[4], user)
 	live := status(alice, store.Public)
 	f.hub.Publish(update(live))
 	if diff := cmp.Diff([]int64{posts[5].ID}, ids(sub.Replay())); diff != "" {
@@ -429,5 +438,67 @@ func TestMemo(t *testing.T) {
 	}
 	if v, ok, err := ev.Cached("k"); !ok || v != 42 || err != nil || calls != 1 {
 		t.Errorf("Cached = %v, %v, %v after %d calls; want 42 after one call", v, ok, err, calls)
+	}
+}
+
+// TestResumeFromStore: a resume point the hub does not hold (an id from
+// the process before a hot upgrade or a restart, or one pushed out of the
+// ring) is served from the store: the reader gets every post she may see
+// from shortly before that point on.
+func TestResumeFromStore(t *testing.T) {
+	f := newFixture(t, stream.Options{Replay: 4})
+	alice := f.account(t, "alice")
+	bob := f.account(t, "bob")
+	carol := f.account(t, "carol")
+	f.follow(t, bob, alice)
+	ctx := t.Context()
+	save := func(author *store.Account, vis store.Visibility, tags ...string) *store.Status {
+		t.Helper()
+		st := status(author, vis, tagged(tags...))
+		n := store.NewStatus{Status: st, Tags: tags, FanOutToFollowers: true, HomeIDs: []int64{author.ID}}
+		for _, tg := range tags {
+			n.TagKeys = append(n.TagKeys, post.TagKey(tg))
+		}
+		saved, _, err := f.st.CreateStatus(ctx, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return saved
+	}
+	old := save(alice, store.Public)
+	// The previous process's last event came now; what follows it must
+	// come back, and what came a little before it (within the slack, like
+	// old) comes back too rather than risk a miss.
+	mark := uint64(time.Now().UnixMicro())
+	missed := []*store.Status{save(alice, store.Public, "Tehran"), save(alice, store.Private), save(carol, store.Public)}
+
+	tests := []struct {
+		name   string
+		reader *store.Account
+		stream stream.Stream
+		want   []*store.Status
+	}{
+		{"home of a follower: public and private", bob, stream.Stream{Name: stream.User}, []*store.Status{old, missed[0], missed[1]}},
+		{"home of a stranger: her own post only", carol, stream.Stream{Name: stream.User}, []*store.Status{missed[2]}},
+		{"public: public posts only", carol, stream.Stream{Name: stream.Public}, []*store.Status{old, missed[0], missed[2]}},
+		{"hashtag", carol, mustStream(t, stream.Hashtag, "tehran"), []*store.Status{missed[0]}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sub := f.subscribe(t, tc.reader, false, mark, tc.stream)
+			var got, want []int64
+			for _, d := range sub.Replay() {
+				got = append(got, d.Event.Status.ID)
+				if d.Event.ID != mark {
+					t.Errorf("replayed event id %d, want the resume point %d", d.Event.ID, mark)
+				}
+			}
+			for _, st := range tc.want {
+				want = append(want, st.ID)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("replay from the store (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
