@@ -8,13 +8,16 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/sada-project/sada/internal/config"
 	"github.com/sada-project/sada/internal/loadgen"
+	"github.com/sada-project/sada/internal/metrics"
 )
 
 // benchServer starts sada serve as a child process (one process can hold
@@ -255,5 +258,48 @@ func TestBenchStartup(t *testing.T) {
 	}
 	if len(res.FirstAnswerMillis) != 2 || res.FirstAnswerMillis[0] <= 0 || res.IdleRSSBytes == 0 {
 		t.Fatalf("startup result %+v, want two timings and a memory figure", res)
+	}
+}
+
+// TestAdminEndpoints checks who reaches /metrics and /debug/pprof on the
+// main port: metrics are open unless an admin address or token says
+// otherwise, pprof only with the token; and the admin mux serves both.
+func TestAdminEndpoints(t *testing.T) {
+	tests := []struct {
+		name, addr, token, auth string
+		metrics, pprof          int
+	}{
+		{"defaults", "", "", "", 200, 404},
+		{"token set, not sent", "", "s3cret", "", 404, 404},
+		{"token set and sent", "", "s3cret", "Bearer s3cret", 200, 200},
+		{"wrong token", "", "s3cret", "Bearer nope", 404, 404},
+		{"admin address", "127.0.0.1:9", "", "", 404, 404},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := config.Default()
+			cfg.AdminAddr, cfg.AdminToken = tt.addr, tt.token
+			h := frontDoor(cfg, nil, http.NewServeMux(), metrics.New())
+			for path, want := range map[string]int{"/metrics": tt.metrics, "/debug/pprof/": tt.pprof} {
+				r := httptest.NewRequest("GET", path, nil)
+				if tt.auth != "" {
+					r.Header.Set("Authorization", tt.auth)
+				}
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, r)
+				if w.Code != want {
+					t.Errorf("GET %s: %d, want %d", path, w.Code, want)
+				}
+			}
+		})
+	}
+	m := metrics.New()
+	admin := adminMux(m)
+	for _, path := range []string{"/metrics", "/debug/pprof/"} {
+		w := httptest.NewRecorder()
+		admin.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+		if w.Code != 200 {
+			t.Errorf("admin address GET %s: %d, want 200", path, w.Code)
+		}
 	}
 }

@@ -54,11 +54,11 @@ func frontDoor(cfg config.Config, st store.Store, mux *http.ServeMux, m *metrics
 			func() float64 { _, n := shed.Depth(lane); return float64(n) })
 	}
 	if db, ok := st.(interface{ DBStats() (w, r sql.DBStats) }); ok {
-		m.Gauge("sada_db_writer_waits_total", "Times a write waited for SQLite's single writer connection.",
+		m.Counter("sada_db_writer_waits_total", "Times a write waited for SQLite's single writer connection.",
 			func() float64 { w, _ := db.DBStats(); return float64(w.WaitCount) })
-		m.Gauge("sada_db_writer_wait_seconds_total", "Time writes spent waiting for the writer connection.",
+		m.Counter("sada_db_writer_wait_seconds_total", "Time writes spent waiting for the writer connection.",
 			func() float64 { w, _ := db.DBStats(); return w.WaitDuration.Seconds() })
-		m.Gauge("sada_db_reader_waits_total", "Times a read waited for a free reader connection.",
+		m.Counter("sada_db_reader_waits_total", "Times a read waited for a free reader connection.",
 			func() float64 { _, r := db.DBStats(); return float64(r.WaitCount) })
 	}
 

@@ -72,7 +72,7 @@ func Default() Config {
 		MaxReads:         "64",
 		MaxWrites:        "32",
 		MaxQueue:         "256",
-		QueueWait:        "500ms",
+		QueueWait:        "250ms",
 
 		SMS: defaultSMS(),
 	}

@@ -78,7 +78,7 @@ func TestLimits(t *testing.T) {
 	c := Default()
 	c.RateLimitAddress = "7500/5m"
 	got := c.Limits()
-	want := Limits{Address: Rate{N: 7500, Per: 5 * time.Minute}, Reads: 64, Writes: 32, Queue: 256, Wait: 500 * time.Millisecond}
+	want := Limits{Address: Rate{N: 7500, Per: 5 * time.Minute}, Reads: 64, Writes: 32, Queue: 256, Wait: 250 * time.Millisecond}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Fatalf("Limits() mismatch (-want +got):\n%s", d)
 	}

@@ -288,3 +288,36 @@ func TestShedderSkip(t *testing.T) {
 	}
 	close(hold)
 }
+
+// TestShedderRefusesHopelessWaits checks that a request which, at the
+// lane's recent pace, could not get a slot within the wait is refused at
+// once instead of waiting in vain.
+func TestShedderRefusesHopelessWaits(t *testing.T) {
+	s := NewShedder(ShedderConfig{Reads: 2, Writes: 2, Queue: 100, Wait: time.Hour})
+	var reasons []string
+	s.OnShed = func(_, reason string) { reasons = append(reasons, reason) }
+	release := make(chan struct{})
+	entered := make(chan struct{}, 2)
+	h := s.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/hold" {
+			entered <- struct{}{}
+			<-release
+		}
+	}))
+	for range 2 { // both slots held
+		go h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/hold", nil))
+		<-entered
+	}
+	// Requests have lately held a slot for 3h: one waiting would be
+	// served in about 1.5h, past the hour allowed.
+	s.write.avg.Store(int64(3 * time.Hour))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("POST", "/", nil))
+	if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" {
+		t.Fatalf("hopeless wait: status %d, headers %v; want 503 with Retry-After at once", w.Code, w.Header())
+	}
+	if len(reasons) != 1 || reasons[0] != ShedTooLong {
+		t.Fatalf("reasons %v, want [%s]", reasons, ShedTooLong)
+	}
+	close(release)
+}

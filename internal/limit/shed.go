@@ -14,7 +14,13 @@ const (
 
 // Reasons a request is shed.
 const (
-	ShedQueueFull    = "queue_full"
+	// ShedQueueFull: the queue holds its maximum already.
+	ShedQueueFull = "queue_full"
+	// ShedTooLong: at the rate the lane is finishing requests, this one
+	// would wait longer than the wait allowed, so it is refused now rather
+	// than after waiting in vain.
+	ShedTooLong = "expected_wait"
+	// ShedQueueTimeout: it waited the whole wait without a slot.
 	ShedQueueTimeout = "queue_timeout"
 )
 
@@ -25,6 +31,10 @@ type lane struct {
 	maxWait int64
 	waiting atomic.Int64
 	wait    time.Duration
+	// avg is a moving average of how long a request holds a slot, in
+	// nanoseconds: with n slots, the k-th in the queue waits about
+	// k·avg/n.
+	avg atomic.Int64
 }
 
 func newLane(name string, slots, queue int, wait time.Duration) *lane {
@@ -39,9 +49,14 @@ func (l *lane) acquire(r *http.Request) (ok bool, reason string) {
 		return true, ""
 	default:
 	}
-	if l.waiting.Add(1) > l.maxWait {
+	k := l.waiting.Add(1)
+	if k > l.maxWait {
 		l.waiting.Add(-1)
 		return false, ShedQueueFull
+	}
+	if time.Duration(k*l.avg.Load()/int64(cap(l.slots))) > l.wait {
+		l.waiting.Add(-1)
+		return false, ShedTooLong
 	}
 	defer l.waiting.Add(-1)
 	t := time.NewTimer(l.wait)
@@ -56,7 +71,22 @@ func (l *lane) acquire(r *http.Request) (ok bool, reason string) {
 	}
 }
 
-func (l *lane) release() { <-l.slots }
+// release frees the slot taken at start and folds the time it was held
+// into the average (weight 1/8).
+func (l *lane) release(start time.Time) {
+	d := int64(time.Since(start))
+	for {
+		old := l.avg.Load()
+		next := old + (d-old)/8
+		if old == 0 {
+			next = d
+		}
+		if l.avg.CompareAndSwap(old, next) {
+			break
+		}
+	}
+	<-l.slots
+}
 
 // Shedder bounds the requests in progress, with separate lanes for reads
 // (GET, HEAD, OPTIONS) and writes (everything else). Writes get a lane of
@@ -100,7 +130,10 @@ func (s *Shedder) Depth(laneName string) (running, waiting int) {
 }
 
 // Middleware serves a request when a slot is free or frees up within the
-// wait, and answers 503 with Retry-After otherwise.
+// wait, and answers 503 with Retry-After otherwise: at once when the queue
+// is full or the lane's recent pace says the wait would be too long, so
+// that under a surge refusals are fast and the queue never holds more than
+// about one wait's worth of work.
 func (s *Shedder) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.Skip != nil && s.Skip(r) {
@@ -120,7 +153,7 @@ func (s *Shedder) Middleware(next http.Handler) http.Handler {
 			refuse(w, http.StatusServiceUnavailable, s.RetryAfter, "The server is busy; please retry")
 			return
 		}
-		defer l.release()
+		defer l.release(time.Now())
 		next.ServeHTTP(w, r)
 	})
 }

@@ -177,14 +177,18 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	b.WriteString("\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "workload\trequests\treq/s\tok/s\tof baseline\tp50 ms\tp90 ms\tp99 ms\tmax ms\t")
 	rows := r.Workloads
 	if r.Baseline != nil {
 		rows = append([]WorkloadReport{*r.Baseline}, rows...)
 	}
+	header := false
 	for _, wl := range rows {
 		if !wl.Available || wl.Delivery != nil || wl.Verify != nil {
 			continue
+		}
+		if !header {
+			fmt.Fprintln(tw, "workload\trequests\treq/s\tok/s\tof baseline\tp50 ms\tp90 ms\tp99 ms\tmax ms\t")
+			header = true
 		}
 		of := "-"
 		if wl.OfBaseline > 0 {
@@ -216,7 +220,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			details = append(details, fmt.Sprintf("%d arrivals found every client worker busy", wl.Missed))
 		}
 		if wl.Refused != nil {
-			details = append(details, fmt.Sprintf("429/503 answered in p50 %.2f ms, p99 %.2f ms; %d without Retry-After",
+			details = append(details, fmt.Sprintf("429/503 answered (from sending) in p50 %.2f ms, p99 %.2f ms; %d without Retry-After",
 				wl.Refused.P50, wl.Refused.P99, wl.RefusedWithoutRetryAfter))
 		}
 		if d := wl.Delivery; d != nil {

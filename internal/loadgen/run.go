@@ -62,8 +62,9 @@ type Result struct {
 	Statuses    map[int]uint64    // answers by status code
 	Errors      map[string]uint64 // requests that got no answer, by cause
 	Missed      uint64            // open-loop arrivals with every worker busy
-	// Latency is of 2xx answers; Refused is of 429 and 503 answers, which
-	// a server shedding load honestly gives fast.
+	// Latency is of 2xx answers, from when the request was due (open
+	// loop) or sent; Refused is of 429 and 503 answers from when they were
+	// sent, which a server shedding load honestly gives fast.
 	Latency, Refused Histogram
 	// RefusedWithoutRetryAfter counts 429 and 503 answers lacking one.
 	RefusedWithoutRetryAfter uint64
@@ -104,6 +105,7 @@ func Run(ctx context.Context, cfg RunConfig, op Op) *Result {
 				} else if ctx.Err() != nil {
 					return
 				}
+				begun := time.Now()
 				resp, err := op(ctx, w)
 				took := time.Since(sent)
 				if err != nil {
@@ -122,7 +124,7 @@ func Run(ctx context.Context, cfg RunConfig, op Op) *Result {
 					r.OK++
 					r.Latency.Record(took)
 				case resp.Status == 429 || resp.Status == 503:
-					r.Refused.Record(took)
+					r.Refused.Record(time.Since(begun)) // how fast the server said no
 					if resp.Header.Get("Retry-After") == "" {
 						r.RefusedWithoutRetryAfter++
 					}

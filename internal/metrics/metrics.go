@@ -74,7 +74,7 @@ func New() *Metrics {
 		}, []string{"op"}),
 		Shed: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sada_shed_total",
-			Help: "Requests answered 503 early because the server was full, by lane (read, write) and reason (queue_full, queue_timeout).",
+			Help: "Requests answered 503 early because the server was full, by lane (read, write) and reason (queue_full, expected_wait, queue_timeout).",
 		}, []string{"lane", "reason"}),
 		RateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sada_rate_limited_total",
