@@ -252,6 +252,16 @@ func TestUpgradeUnderLoad(t *testing.T) {
 	}
 	assertMigration(t, rig.data, 9000)
 	waitBackgroundMigration(t, rig.data, "9000_fill_upgrade_probe")
+	// Its progress is also a metric.
+	res, err := http.Get(rig.srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), `sada_background_migration_done{name="9000_fill_upgrade_probe"} 1`) {
+		t.Errorf("/metrics lacks the finished background migration:\n%.2000s", body)
+	}
 	t.Logf("upgrade under load: %d requests, %d posts acknowledged, %d requests during the hand-over (longest %v), 0 failed; the stream reader got all %d posts across %d reconnects",
 		lr.requests, len(lr.acked), lr.inWindow, lr.maxWindow.Round(time.Millisecond), len(lr.acked), sse.reconnects.Load())
 }

@@ -42,6 +42,10 @@ type Metrics struct {
 	Shed *prometheus.CounterVec
 	// RateLimited counts requests refused by a rate limit, by kind.
 	RateLimited *prometheus.CounterVec
+	// BackgroundRows and BackgroundDone show the progress of background
+	// migrations, by name.
+	BackgroundRows *prometheus.GaugeVec
+	BackgroundDone *prometheus.GaugeVec
 }
 
 // New registers sada's metrics and the Go and process collectors on a
@@ -80,8 +84,17 @@ func New() *Metrics {
 			Name: "sada_rate_limited_total",
 			Help: "Requests answered 429 by a rate limit, by limit (account, address).",
 		}, []string{"limit"}),
+		BackgroundRows: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "sada_background_migration_rows",
+			Help: "Rows a background migration has changed so far, by migration.",
+		}, []string{"name"}),
+		BackgroundDone: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "sada_background_migration_done",
+			Help: "1 once a background migration has finished, by migration.",
+		}, []string{"name"}),
 	}
 	reg.MustRegister(m.requests, m.duration, m.inFlight, m.Posts, m.StoreSeconds, m.Shed, m.RateLimited,
+		m.BackgroundRows, m.BackgroundDone,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
