@@ -87,20 +87,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	defer stopHub()
 	go func() { _ = hub.Run(hubCtx) }() // returns nil once stopped
 	api := mastoapi.New(cfg, timed, svc, log)
-	site, err := web.New(cfg, timed, svc, log)
-	if err != nil {
-		return err
-	}
 	mux := http.NewServeMux()
 	api.Routes(mux)
 	life.routes(mux)
-	site.Routes(mux) // "/": every path no other route claims is a web page
 	// SMS, when configured; its *sms.Service is for the web's phone linking.
-	_, stopSMS, err := startSMS(ctx, cfg, timed, svc, mux, life, stdout, log)
+	texts, stopSMS, err := startSMS(ctx, cfg, timed, svc, mux, life, stdout, log)
 	if err != nil {
 		return err
 	}
 	defer stopSMS()
+	site, err := web.New(cfg, timed, svc, texts, log)
+	if err != nil {
+		return err
+	}
+	site.Routes(mux) // "/": every path no other route claims is a web page
 
 	srv := &http.Server{
 		Handler:           frontDoor(cfg, st, mux, m),
@@ -131,7 +131,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if err := life.markReady(); err != nil {
 		return err
 	}
-	go runBackgroundMigrations(ctx, st, life, log)
+	go runBackgroundMigrations(ctx, st, life, m, log)
 	fmt.Fprintf(stdout, "sada %s listening on http://%s (public URL %s, data in %s)\n", version, ln.Addr(), cfg.BaseURL(), cfg.DataDir)
 	select {
 	case err := <-errc:
@@ -193,12 +193,16 @@ func trimHomes(ctx context.Context, st store.Store, log *slog.Logger) {
 // seconds and when each is done. During an upgrade it waits until the old
 // process has gone: rows that release writes while draining would
 // otherwise be missed by a pass that is already past them.
-func runBackgroundMigrations(ctx context.Context, st *sqlite.Store, life *lifecycle, log *slog.Logger) {
+func runBackgroundMigrations(ctx context.Context, st *sqlite.Store, life *lifecycle, m *metrics.Metrics, log *slog.Logger) {
 	if err := life.waitForParent(ctx); err != nil {
 		return
 	}
 	var lastLog time.Time
 	err := st.RunBackgroundMigrations(ctx, 20*time.Millisecond, func(p sqlite.Progress) {
+		m.BackgroundRows.WithLabelValues(p.Name).Set(float64(p.RowsDone))
+		if p.Done {
+			m.BackgroundDone.WithLabelValues(p.Name).Set(1)
+		}
 		if p.Done || time.Since(lastLog) > 5*time.Second {
 			log.Info("background migration", "name", p.Name, "rows", p.RowsDone, "done", p.Done)
 			lastLog = time.Now()

@@ -8,67 +8,23 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/sada-project/sada/internal/sms"
+	"github.com/sada-project/sada/internal/sms/smstest"
 	"github.com/sada-project/sada/internal/social"
 	"github.com/sada-project/sada/internal/store"
 	"github.com/sada-project/sada/internal/store/sqlite"
 )
-
-// network plays the SMS gateway: it records what it is given and can be
-// told to fail.
-type network struct {
-	mu   sync.Mutex
-	sent []sms.Outgoing
-	fail func(sms.Outgoing) error // nil: accept
-	more chan struct{}
-}
-
-func (n *network) Send(_ context.Context, m sms.Outgoing) error {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.fail != nil {
-		if err := n.fail(m); err != nil {
-			return err
-		}
-	}
-	n.sent = append(n.sent, m)
-	select {
-	case n.more <- struct{}{}:
-	default:
-	}
-	return nil
-}
-
-func (n *network) setFail(f func(sms.Outgoing) error) {
-	n.mu.Lock()
-	n.fail = f
-	n.mu.Unlock()
-}
-
-// to returns what was sent to number so far.
-func (n *network) to(number string) []sms.Outgoing {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	var out []sms.Outgoing
-	for _, m := range n.sent {
-		if m.To == number {
-			out = append(out, m)
-		}
-	}
-	return out
-}
 
 type harness struct {
 	t    *testing.T
 	st   *sqlite.Store
 	svc  *social.Service
 	sms  *sms.Service
-	net  *network
+	net  *smstest.Gateway
 	seq  atomic.Int64
 	seen map[string]int // messages per number already expected
 }
@@ -80,7 +36,7 @@ func newHarness(t *testing.T, opt sms.Options) *harness {
 		t.Fatal(err)
 	}
 	svc := social.New(st, "sada.test")
-	n := &network{more: make(chan struct{}, 1)}
+	n := smstest.NewGateway()
 	if opt.Domain == "" {
 		opt.Domain = "sada.test"
 	}
@@ -126,7 +82,7 @@ func (h *harness) expect(number, want string) sms.Outgoing {
 	h.t.Helper()
 	deadline := time.After(5 * time.Second)
 	for {
-		got := h.net.to(number)
+		got := h.net.To(number)
 		if len(got) > h.seen[number] {
 			m := got[h.seen[number]]
 			h.seen[number]++
@@ -136,7 +92,7 @@ func (h *harness) expect(number, want string) sms.Outgoing {
 			return m
 		}
 		select {
-		case <-h.net.more:
+		case <-h.net.More():
 		case <-time.After(20 * time.Millisecond):
 		case <-deadline:
 			h.t.Fatalf("no text to %s containing %q (got %d so far)", number, want, len(got))
@@ -148,7 +104,7 @@ func (h *harness) expect(number, want string) sms.Outgoing {
 func (h *harness) expectNothing(number string, d time.Duration) {
 	h.t.Helper()
 	time.Sleep(d)
-	if got := h.net.to(number); len(got) > h.seen[number] {
+	if got := h.net.To(number); len(got) > h.seen[number] {
 		h.t.Fatalf("unexpected text to %s: %q", number, got[h.seen[number]].Text)
 	}
 }
@@ -539,11 +495,11 @@ func TestRateLimitAndDailyCap(t *testing.T) {
 func TestGatewayDownThenUp(t *testing.T) {
 	h := newHarness(t, sms.Options{JoinOpen: true, RetryMax: 200 * time.Millisecond})
 	var tries atomic.Int64
-	h.net.setFail(func(sms.Outgoing) error { tries.Add(1); return sms.ErrUnavailable })
+	h.net.SetFail(func(sms.Outgoing) error { tries.Add(1); return sms.ErrUnavailable })
 	h.text(sara, "JOIN sara")
 	h.text(omid, "HELP")
 	h.waitFor("a few tries", func() bool { return tries.Load() >= 3 })
-	h.net.setFail(nil)
+	h.net.SetFail(nil)
 	// Both arrive, in order, once.
 	h.expect(sara, "Welcome")
 	h.expect(omid, "JOIN")
@@ -557,7 +513,7 @@ func TestUncertainHandOverWaitsForReport(t *testing.T) {
 	var first atomic.Bool
 	var id atomic.Int64
 	// The first hand-over times out, but the gateway got it.
-	h.net.setFail(func(m sms.Outgoing) error {
+	h.net.SetFail(func(m sms.Outgoing) error {
 		if first.CompareAndSwap(false, true) {
 			id.Store(m.ID)
 			return fmt.Errorf("read: %w", sms.ErrUncertain)
@@ -606,10 +562,10 @@ func TestUncertainHandOverWaitsForReport(t *testing.T) {
 func TestRejectedMessageFails(t *testing.T) {
 	h := newHarness(t, sms.Options{JoinOpen: true})
 	var tries atomic.Int64
-	h.net.setFail(func(sms.Outgoing) error { tries.Add(1); return fmt.Errorf("400: %w", sms.ErrRejected) })
+	h.net.SetFail(func(sms.Outgoing) error { tries.Add(1); return fmt.Errorf("400: %w", sms.ErrRejected) })
 	h.text(sara, "HELP")
 	h.waitFor("the refusal", func() bool { return tries.Load() == 1 })
-	h.net.setFail(nil)
+	h.net.SetFail(nil)
 	h.expectNothing(sara, 300*time.Millisecond) // failed for good: not retried
 	if n := tries.Load(); n != 1 {
 		t.Errorf("tries = %d, want 1", n)

@@ -330,11 +330,26 @@ func conversation(t *testing.T, c *chrome, poster, reader string, script bool) {
 	// The reader sees it at home, opens the hashtag, and replies from there.
 	b.open("/")
 	b.wantText(".feed article .txt", "صباح الخير")
+	// While the reader's home page is open, the poster posts again: with
+	// scripts on, the page learns of it through /web/stream and offers it
+	// in the "new posts" bar, whose link reloads the page; without, nothing
+	// changes. The post is deleted again so the rest of the flow is the same.
+	live := c.s.postAs(t, poster, "خبر عاجل", store.Public)
 	if script {
-		// The hook the streaming API will call shows the "new posts" bar.
-		eval[any](b, `sada.newPosts(3)`)
-		b.wantText("#new-posts", "3 new posts")
+		b.do("wait for the new posts bar", chromedp.WaitVisible(chromedp.CSS("#new-posts")))
+		b.wantText("#new-posts", "1 new post: show it")
+		b.press("#new-posts a")
+		b.wantText(".feed article .txt", "خبر عاجل")
+	} else {
+		time.Sleep(500 * time.Millisecond)
+		if !eval[bool](b, `document.getElementById("new-posts").hidden`) {
+			t.Error("with scripts off, the new posts bar shows")
+		}
 	}
+	if _, err := c.s.svc.Delete(t.Context(), c.s.account(t, poster), live.ID); err != nil {
+		t.Fatal(err)
+	}
+	b.open("/")
 	b.press(`.feed article .txt a.hashtag`)
 	if got := b.text("h1"); got != "#"+tagName {
 		t.Errorf("hashtag page heading %q, want %q", got, "#"+tagName)

@@ -20,9 +20,12 @@ import (
 	"testing"
 
 	"github.com/sada-project/sada/internal/config"
+	"github.com/sada-project/sada/internal/sms"
+	"github.com/sada-project/sada/internal/sms/smstest"
 	"github.com/sada-project/sada/internal/social"
 	"github.com/sada-project/sada/internal/store"
 	"github.com/sada-project/sada/internal/store/sqlite"
+	"github.com/sada-project/sada/internal/stream"
 	"github.com/sada-project/sada/internal/web"
 )
 
@@ -34,6 +37,9 @@ type site struct {
 	*httptest.Server
 	st  store.Store
 	svc *social.Service
+	// With SMS configured, sms runs with gw as its gateway (phone_test.go).
+	sms *sms.Service
+	gw  *smstest.Gateway
 }
 
 // newSite starts a site; change adjusts its config first.
@@ -61,7 +67,7 @@ func newSite(t *testing.T, change ...func(*config.Config)) *site {
 		logw = os.Stderr
 	}
 	log := slog.New(slog.NewTextHandler(logw, nil))
-	w, err := web.New(cfg, st, s.svc, log)
+	w, err := web.New(cfg, st, s.svc, s.startSMS(t, cfg, log), log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +76,18 @@ func newSite(t *testing.T, change ...func(*config.Config)) *site {
 		w.Write([]byte(`{"api":true}`))
 	})
 	w.Routes(mux)
+	// The streaming hub, as sada serve wires it, for the "N new posts" bar.
+	hub := stream.New(st, stream.NewLocal(), stream.Options{Log: log})
+	s.svc.Events = social.With(s.svc.Events, hub)
+	ctx, stopHub := context.WithCancel(context.Background())
+	hubDone := make(chan struct{})
+	go func() {
+		defer close(hubDone)
+		hub.Run(ctx)
+	}()
 	t.Cleanup(func() {
+		stopHub() // ends every open stream, so closing the server does not wait for them
+		<-hubDone
 		s.Close()
 		st.Close()
 	})

@@ -205,7 +205,7 @@ func TestSessionLifetime(t *testing.T) {
 	}
 	t.Cleanup(func() { st.Close() })
 	cfg := config.Default()
-	h, err := New(cfg, st, social.New(st, cfg.Domain), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	h, err := New(cfg, st, social.New(st, cfg.Domain), nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,10 +62,13 @@ type page struct {
 	Icon  string
 	Feeds []feedLink
 	Langs []*locale // the language menu
-	// Stream names the live timeline this page shows ("home", "public",
-	// "tag:NAME") for the "N new posts" bar, "" when it has none.
-	// HOOK(stream): read by static/app.js's newPostsBar.
+	// Stream is where static/app.js follows the live timeline this page
+	// shows (live.go), for the "N new posts" bar; "" when it has none.
 	Stream string
+	// Query is what the search box in the top bar holds.
+	Query string
+	// Trends are the trending hashtags of the sidebar (home only).
+	Trends []trendView
 	// Signup says whether sign-ups are open, for the navigation.
 	Signup bool
 	// NoAside leaves out the aside, where the page says the same itself.

@@ -16,6 +16,8 @@ func (h *Web) mux() *http.ServeMux {
 	mux.HandleFunc("GET /{seg}/{id}", h.permalink)
 	mux.HandleFunc("GET /users/{name}", h.userURI)
 	mux.HandleFunc("GET /notifications", h.notifications)
+	mux.HandleFunc("GET /search", h.search)
+	mux.HandleFunc("GET /web/stream", h.live) // the "N new posts" bar's events
 
 	mux.HandleFunc("POST /statuses", h.compose)
 	mux.HandleFunc("POST /statuses/{id}/favourite", h.statusAction(actFavourite))
@@ -37,6 +39,11 @@ func (h *Web) mux() *http.ServeMux {
 	mux.HandleFunc("GET /settings", h.settings)
 	mux.HandleFunc("POST /settings", h.saveSettings)
 	mux.HandleFunc("POST /settings/password", h.changePassword)
+	mux.HandleFunc("POST /settings/phone", h.startPhone)
+	mux.HandleFunc("POST /settings/phone/confirm", h.confirmPhone)
+	mux.HandleFunc("POST /settings/phone/cancel", h.cancelPhone)
+	mux.HandleFunc("POST /settings/phone/unlink", h.unlinkPhone)
+	mux.HandleFunc("POST /settings/phone/updates", h.phoneUpdates)
 	mux.HandleFunc("GET /lang/{code}", h.setLanguage)
 
 	mux.HandleFunc("GET /static/{file}", h.static)

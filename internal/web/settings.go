@@ -14,31 +14,43 @@ type settingsPage struct {
 	Note          string
 	Locked        bool
 	Language      string // "" follows the browser
-	Saved         string // which form was just saved: "profile" or "password"
+	Saved         string // which form was just saved: "profile", "password", "phone_…"
 	ProfileError  string
 	PasswordError string
 	MaxName       int
 	MaxNote       int
+	Phone         *phoneSection // nil when SMS is off
 }
 
-func (h *Web) settingsPage(r *http.Request) settingsPage {
+func (h *Web) settingsPage(r *http.Request) (settingsPage, error) {
 	v := visitOf(r)
 	ac := v.viewer
-	return settingsPage{
+	sp := settingsPage{
 		page:        h.page(r, v.loc.T("settings.title"), "settings"),
 		DisplayName: ac.DisplayName, Note: ac.Note, Locked: ac.Locked, Language: ac.Language,
 		MaxName: account.MaxDisplayName, MaxNote: account.MaxNote,
 	}
+	if h.sms != nil {
+		var err error
+		if sp.Phone, err = h.phoneSection(r); err != nil {
+			return sp, err
+		}
+	}
+	return sp, nil
 }
 
-// settings is GET /settings: profile, language, and password.
+// settings is GET /settings: profile, language, password, and phone.
 func (h *Web) settings(w http.ResponseWriter, r *http.Request) {
 	if _, ok := h.signedIn(w, r); !ok {
 		return
 	}
-	sp := h.settingsPage(r)
+	sp, err := h.settingsPage(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	switch s := r.URL.Query().Get("saved"); s {
-	case "profile", "password":
+	case "profile", "password", "phone_code", "phone_linked", "phone_cancelled", "phone_unlinked", "phone_updates":
 		sp.Saved = s
 	}
 	h.render(w, r, http.StatusOK, "settings", sp)
@@ -59,7 +71,11 @@ func (h *Web) saveSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err := h.social.UpdateProfile(r.Context(), v.viewer, social.Profile{DisplayName: &name, Note: &note, Language: &lang, Locked: &locked})
 	if errors.Is(err, social.ErrInvalid) {
-		sp := h.settingsPage(r)
+		sp, perr := h.settingsPage(r)
+		if perr != nil {
+			h.fail(w, r, perr)
+			return
+		}
 		sp.DisplayName, sp.Note, sp.Locked, sp.Language = name, note, locked, lang
 		var se *social.Error
 		errors.As(err, &se)
@@ -110,7 +126,11 @@ func (h *Web) changePassword(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if msg != "" {
-		sp := h.settingsPage(r)
+		sp, err := h.settingsPage(r)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
 		sp.PasswordError = msg
 		h.render(w, r, http.StatusUnprocessableEntity, "settings", sp)
 		return

@@ -50,7 +50,10 @@ func (h *Web) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := h.page(r, v.loc.T("home.title"), "home")
-	p.Stream = "home"
+	if pg.MaxID == 0 { // an older page has no new posts to offer
+		p.Stream = liveURL("home", "")
+	}
+	p.Trends = h.trending(r.Context(), v.loc)
 	h.render(w, r, http.StatusOK, "timeline", timelinePage{
 		page: p, Heading: v.loc.T("home.title"), Compose: composeFor(p, composeForm{}),
 		Posts: posts, More: moreURL(r, len(sts), lastID(sts)), Empty: v.loc.T("home.empty"),
@@ -84,7 +87,9 @@ func (h *Web) timeline(w http.ResponseWriter, r *http.Request, pg store.Page, we
 		nav = "home"
 	}
 	p := h.page(r, v.loc.T("public.title"), nav)
-	p.Stream = "public"
+	if pg.MaxID == 0 {
+		p.Stream = liveURL("public", "")
+	}
 	p.NoAside = welcome // the welcome says what the aside would
 	h.render(w, r, http.StatusOK, "timeline", timelinePage{
 		page: p, Heading: v.loc.T("public.title"), Intro: v.loc.T("public.intro", "site", h.site), Welcome: welcome,
@@ -116,7 +121,9 @@ func (h *Web) tag(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := h.page(r, "#"+name, "")
-	p.Stream = "tag:" + name
+	if pg.MaxID == 0 {
+		p.Stream = liveURL("tag", name)
+	}
 	p.Feeds = []feedLink{{Title: v.loc.T("feed.tag", "tag", name), URL: tagPath(name) + ".atom"}}
 	h.render(w, r, http.StatusOK, "timeline", timelinePage{
 		page: p, Heading: "#" + name, Intro: v.loc.T("tag.intro"),

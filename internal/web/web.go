@@ -20,8 +20,10 @@ import (
 	"time"
 
 	"github.com/sada-project/sada/internal/config"
+	"github.com/sada-project/sada/internal/sms"
 	"github.com/sada-project/sada/internal/social"
 	"github.com/sada-project/sada/internal/store"
+	"github.com/sada-project/sada/internal/trends"
 )
 
 // Web holds what the pages need. Make one with New.
@@ -34,23 +36,30 @@ type Web struct {
 	site    string // instance title
 	about   string // instance description
 	signup  bool   // registrations are open
+	// sms links phone numbers on the settings page; nil when SMS is off,
+	// and then the page has no phone section. smsNumber is the number
+	// or short code people text, where a link code can be texted back.
+	sms       *sms.Service
+	smsNumber string
 	// secure marks cookies Secure (and __Host-) when the public URL is
 	// https; a request that arrived over TLS gets them regardless.
 	secure  bool
 	now     func() time.Time
+	trends  *trends.Ranker // the home page's sidebar
 	pages   map[string]*template.Template
 	assets  *assets
 	handler http.Handler
 }
 
-// New wires the web interface. It fails only if an embedded template or
-// catalogue is broken, which the tests catch first.
-func New(cfg config.Config, st store.Store, svc *social.Service, log *slog.Logger) (*Web, error) {
+// New wires the web interface; texts is nil when SMS is off. It fails
+// only if an embedded template or catalogue is broken, which the tests
+// catch first.
+func New(cfg config.Config, st store.Store, svc *social.Service, texts *sms.Service, log *slog.Logger) (*Web, error) {
 	h := &Web{
-		store: st, social: svc, log: log,
+		store: st, social: svc, log: log, sms: texts, smsNumber: cfg.SMSSettings().Number,
 		baseURL: cfg.BaseURL(), domain: cfg.Domain, site: cfg.Title, about: cfg.Description,
 		signup: cfg.Registrations == config.RegistrationsOpen,
-		now:    time.Now,
+		now:    time.Now, trends: trends.New(st),
 	}
 	h.secure = strings.HasPrefix(h.baseURL, "https://")
 	var err error

@@ -1,6 +1,6 @@
 // sada's script. Every page works without it; it only enhances: a live
 // character counter on the post box, times shown in the reader's own time
-// zone, and the hook for the "N new posts" bar. No inline script anywhere
+// zone, and the "N new posts" bar. No inline script anywhere
 // (the Content-Security-Policy forbids it), so this file is all there is.
 (function () {
   "use strict";
@@ -98,14 +98,15 @@
     update();
   }
 
+  var lang = document.documentElement.lang;
+  var nu = lang + "-u-nu-" + ({ ar: "arab", fa: "arabext" }[lang] || "latn");
+
   // Tooltips of times say the exact time in UTC; here they say it in the
   // reader's time zone, in the page's language, calendar and digits.
   function localTimes() {
-    var lang = document.documentElement.lang;
-    var nu = { ar: "arab", fa: "arabext" }[lang] || "latn";
     var fmt;
     try {
-      fmt = new Intl.DateTimeFormat(lang + "-u-nu-" + nu, { dateStyle: "long", timeStyle: "short" });
+      fmt = new Intl.DateTimeFormat(nu, { dateStyle: "long", timeStyle: "short" });
     } catch (e) {
       return;
     }
@@ -115,18 +116,29 @@
     });
   }
 
-  // HOOK(stream): the "N new posts" bar (#new-posts, hidden until used).
-  // data-stream names the page's live timeline: "home", "public" or
-  // "tag:NAME". Nothing calls newPosts yet: once the streaming API
-  // (/api/v1/streaming, server-sent events) can be read with the web
-  // session, open an EventSource for that timeline here and call newPosts
-  // with the number of "update" events since the page loaded. The bar's
-  // link reloads the page, which shows them (docs/WEB.md).
-  var bar = document.getElementById("new-posts");
+  // The "N new posts" bar (#new-posts): data-stream is the page's timeline
+  // as server-sent events (internal/web/live.go), whose "update" events
+  // carry each new entry's id; those not on the page yet are counted.
+  // data-label holds the plural forms, "category:text|…" (CLDR categories,
+  // as Intl.PluralRules names them), with # for the number. The bar's link
+  // reloads the page.
+  var bar = document.getElementById("new-posts"), seen = {}, fresh = 0;
   function newPosts(n) {
-    if (!bar) return;
+    var forms = {};
+    bar.dataset.label.split("|").forEach(function (f) {
+      var i = f.indexOf(":");
+      forms[f.slice(0, i)] = f.slice(i + 1);
+    });
     bar.hidden = n <= 0;
-    bar.firstElementChild.textContent = bar.dataset.label.replace("{n}", digits(n, bar.dataset.digits));
+    bar.firstElementChild.textContent = (forms[new Intl.PluralRules(lang).select(n)] || forms.other)
+      .replace("#", new Intl.NumberFormat(nu).format(n));
+  }
+  if (bar && window.EventSource) {
+    new EventSource(bar.dataset.stream).addEventListener("update", function (e) {
+      if (seen[e.data] || document.getElementById("p-" + e.data)) return;
+      seen[e.data] = 1;
+      newPosts(++fresh);
+    });
   }
 
   window.sada = { count: count, newPosts: newPosts };
