@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/sada-project/sada/internal/social"
@@ -22,8 +21,21 @@ const (
 	codeInterval    = time.Minute      // between two codes for one account
 )
 
-func refuse(kind error, format string, args ...any) error {
-	return &social.Error{Kind: kind, Msg: fmt.Sprintf(format, args...)}
+// LinkError is a refused linking step. Code names the reason, so that a
+// surface can say it in the reader's language; Err says it in English and
+// carries the kind (invalid, forbidden, not found).
+type LinkError struct {
+	Code string
+	Err  *social.Error
+}
+
+func (e *LinkError) Error() string { return e.Err.Msg }
+
+// Unwrap exposes the *social.Error, so errors.As and errors.Is see the kind.
+func (e *LinkError) Unwrap() error { return e.Err }
+
+func refuse(kind error, code, msg string) error {
+	return &LinkError{Code: code, Err: &social.Error{Kind: kind, Msg: msg}}
 }
 
 // StartLink sends a code to phone (any common way of writing a number in
@@ -32,18 +44,18 @@ func refuse(kind error, format string, args ...any) error {
 func (s *Service) StartLink(ctx context.Context, ac *store.Account, phone string) (string, error) {
 	number, err := NormalizeNumber(phone)
 	if err != nil {
-		return "", refuse(social.ErrInvalid, "The phone number must be in international form, such as +989121234567.")
+		return "", refuse(social.ErrInvalid, "bad_number", "The phone number must be in international form, such as +989121234567.")
 	}
 	if p, err := s.store.PhoneByAccount(ctx, ac.ID); err == nil {
 		if p.Number == number {
-			return "", refuse(social.ErrInvalid, "This number is already linked to your account.")
+			return "", refuse(social.ErrInvalid, "already_yours", "This number is already linked to your account.")
 		}
-		return "", refuse(social.ErrInvalid, "Your account already has a number; unlink it first.")
+		return "", refuse(social.ErrInvalid, "has_number", "Your account already has a number; unlink it first.")
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return "", err
 	}
 	if _, err := s.store.PhoneByNumber(ctx, number); err == nil {
-		return "", refuse(social.ErrForbidden, "This number is linked to another account.")
+		return "", refuse(social.ErrForbidden, "taken", "This number is linked to another account.")
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return "", err
 	}
@@ -52,11 +64,11 @@ func (s *Service) StartLink(ctx context.Context, ac *store.Account, phone string
 		return "", err
 	}
 	if stopped {
-		return "", refuse(social.ErrInvalid, "This number asked for no texts from sada. Text START from it first.")
+		return "", refuse(social.ErrInvalid, "stopped", "This number asked for no texts from sada. Text START from it first.")
 	}
 	now := s.opt.Now()
 	if pc, err := s.store.PhoneCode(ctx, ac.ID); err == nil && now.Sub(pc.CreatedAt) < codeInterval {
-		return "", refuse(social.ErrInvalid, "A code was sent less than a minute ago; please wait for it.")
+		return "", refuse(social.ErrInvalid, "wait", "A code was sent less than a minute ago; please wait for it.")
 	}
 	code := randomString("0123456789", 6)
 	pc := &store.PhoneCode{AccountID: ac.ID, Number: number, CodeHash: codeHash(number, code), CreatedAt: now, ExpiresAt: now.Add(codeTTL)}
@@ -80,7 +92,7 @@ func (s *Service) StartLink(ctx context.Context, ac *store.Account, phone string
 func (s *Service) ConfirmLink(ctx context.Context, ac *store.Account, code string) (*store.Phone, error) {
 	pc, err := s.store.PhoneCode(ctx, ac.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, refuse(social.ErrInvalid, "No code is waiting for this account; ask for a new one.")
+		return nil, refuse(social.ErrInvalid, "no_code", "No code is waiting for this account; ask for a new one.")
 	}
 	if err != nil {
 		return nil, err
@@ -89,12 +101,12 @@ func (s *Service) ConfirmLink(ctx context.Context, ac *store.Account, code strin
 		if err := s.failCode(ctx, ac.ID); err != nil {
 			return nil, err
 		}
-		return nil, refuse(social.ErrInvalid, "That code is wrong.")
+		return nil, refuse(social.ErrInvalid, "wrong_code", "That code is wrong.")
 	}
 	p := &store.Phone{Number: pc.Number, AccountID: ac.ID, Updates: true, CreatedAt: s.opt.Now()}
 	if err := s.store.LinkPhone(ctx, p); err != nil {
 		if errors.Is(err, store.ErrConflict) {
-			return nil, refuse(social.ErrForbidden, "This number was linked to another account meanwhile.")
+			return nil, refuse(social.ErrForbidden, "taken", "This number was linked to another account meanwhile.")
 		}
 		return nil, err
 	}
@@ -132,7 +144,7 @@ func (s *Service) Unlink(ctx context.Context, ac *store.Account) error {
 func (s *Service) Phone(ctx context.Context, ac *store.Account) (*store.Phone, error) {
 	p, err := s.store.PhoneByAccount(ctx, ac.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, refuse(social.ErrNotFound, "No phone number is linked.")
+		return nil, refuse(social.ErrNotFound, "none", "No phone number is linked.")
 	}
 	return p, err
 }
@@ -155,7 +167,7 @@ func (s *Service) PendingNumber(ctx context.Context, ac *store.Account) (string,
 func (s *Service) SetUpdates(ctx context.Context, ac *store.Account, on bool) error {
 	err := s.store.SetPhoneUpdates(ctx, ac.ID, on)
 	if errors.Is(err, store.ErrNotFound) {
-		return refuse(social.ErrNotFound, "No phone number is linked.")
+		return refuse(social.ErrNotFound, "none", "No phone number is linked.")
 	}
 	return err
 }

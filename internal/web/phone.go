@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/sada-project/sada/internal/social"
+	"github.com/sada-project/sada/internal/sms"
 )
 
 // The phone section of the settings page links a number for SMS (package
@@ -40,27 +41,12 @@ func (h *Web) phoneSection(r *http.Request) (*phoneSection, error) {
 	return ps, err
 }
 
-// phoneMessages translates the refusals of package sms, which come in
-// English, by their text; one missing here is shown as it comes.
-var phoneMessages = map[string]string{
-	"The phone number must be in international form, such as +989121234567.": "phone_bad_number",
-	"This number is already linked to your account.":                         "phone_already_yours",
-	"Your account already has a number; unlink it first.":                    "phone_has_number",
-	"This number is linked to another account.":                              "phone_taken",
-	"This number was linked to another account meanwhile.":                   "phone_taken",
-	"This number asked for no texts from sada. Text START from it first.":    "phone_stopped",
-	"A code was sent less than a minute ago; please wait for it.":            "phone_wait",
-	"No code is waiting for this account; ask for a new one.":                "phone_no_code",
-	"That code is wrong.":        "phone_wrong_code",
-	"No phone number is linked.": "phone_none",
-}
-
 // phoneDone ends a phone form: back to the section on success; the
 // settings page with the reason when package sms refused; an error page
 // otherwise. input is the number typed, if the form had one.
 func (h *Web) phoneDone(w http.ResponseWriter, r *http.Request, err error, input, saved string) {
-	var se *social.Error
-	if err != nil && !errors.As(err, &se) {
+	var le *sms.LinkError
+	if err != nil && !errors.As(err, &le) {
 		h.fail(w, r, err)
 		return
 	}
@@ -74,10 +60,8 @@ func (h *Web) phoneDone(w http.ResponseWriter, r *http.Request, err error, input
 		return
 	}
 	sp.Phone.Input = input
-	sp.Phone.Error = se.Msg
-	if key, ok := phoneMessages[se.Msg]; ok {
-		sp.Phone.Error = sp.L.T(key)
-	}
+	// Each refusal has a message in every language, keyed by its code.
+	sp.Phone.Error = sp.L.T("phone_" + le.Code)
 	status := http.StatusUnprocessableEntity
 	if errors.Is(err, social.ErrForbidden) {
 		status = http.StatusForbidden
