@@ -4,8 +4,8 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/sada-project/sada/internal/social"
 	"github.com/sada-project/sada/internal/sms"
+	"github.com/sada-project/sada/internal/social"
 )
 
 // The phone section of the settings page links a number for SMS (package
