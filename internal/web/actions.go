@@ -19,7 +19,7 @@ var (
 	actUnreblog    statusAct = (*social.Service).Unreblog
 )
 
-// statusAction is POST /statuses/ID/(un)favourite and (un)reblog: do it,
+// statusAction is POST /p/ID/(un)favourite and (un)reblog: do it,
 // then go back to the post on the page the button was on.
 func (h *Web) statusAction(act statusAct) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {

@@ -26,11 +26,11 @@ func TestCSRF(t *testing.T) {
 		form url.Values
 	}{
 		{"/statuses", url.Values{"text": {"forged post"}}},
-		{"/statuses/" + id + "/favourite", nil},
-		{"/statuses/" + id + "/unfavourite", nil},
-		{"/statuses/" + id + "/reblog", nil},
-		{"/statuses/" + id + "/unreblog", nil},
-		{"/statuses/" + id + "/delete", nil},
+		{"/p/" + id + "/favourite", nil},
+		{"/p/" + id + "/unfavourite", nil},
+		{"/p/" + id + "/reblog", nil},
+		{"/p/" + id + "/unreblog", nil},
+		{"/p/" + id + "/delete", nil},
 		{"/accounts/" + bobID + "/follow", nil},
 		{"/accounts/" + bobID + "/unfollow", nil},
 		{"/follow_requests/" + bobID + "/authorize", nil},

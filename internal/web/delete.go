@@ -14,7 +14,7 @@ type deletePage struct {
 	Back string
 }
 
-// confirmDelete is GET /statuses/ID/delete: a page that asks before
+// confirmDelete is GET /p/ID/delete: a page that asks before
 // deleting, since without a script there is no dialog to ask in.
 func (h *Web) confirmDelete(w http.ResponseWriter, r *http.Request) {
 	v, ok := h.signedIn(w, r)
@@ -54,7 +54,7 @@ func refererPath(r *http.Request) string {
 	return localPath(u.RequestURI())
 }
 
-// deleteStatus is POST /statuses/ID/delete. It returns to the page the
+// deleteStatus is POST /p/ID/delete. It returns to the page the
 // delete was asked from, unless that was the post's own page, now gone.
 func (h *Web) deleteStatus(w http.ResponseWriter, r *http.Request) {
 	v, ok := h.signedIn(w, r)

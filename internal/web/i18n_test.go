@@ -72,7 +72,7 @@ func TestEveryInputIsLabelledAndAuto(t *testing.T) {
 		path string
 	}{
 		{alice, "/"}, {alice, "/public"}, {alice, "/@alice"}, {alice, "/@alice/" + itoa(st.ID)}, {alice, "/tags/x"},
-		{alice, "/notifications"}, {alice, "/settings"}, {alice, "/statuses/" + itoa(st.ID) + "/delete"},
+		{alice, "/notifications"}, {alice, "/settings"}, {alice, "/p/" + itoa(st.ID) + "/delete"},
 		{anon, "/"}, {anon, "/login"}, {anon, "/signup"}, {anon, "/nope"},
 	}
 	for _, lang := range []string{"en", "ar", "fa"} {

@@ -38,10 +38,10 @@ func TestComposeWithoutJavaScript(t *testing.T) {
 		`href="`+s.URL+`/tags/firstpost" class="mention hashtag" rel="tag">#<span>FirstPost</span>`,
 		`<span class="h-card" dir="ltr"><a href="`+s.URL+`/@alice" class="u-url mention">`,
 		`<time datetime="`, `title="`, `>now</time>`,
-		`formaction="/statuses/`+id+`/favourite" aria-pressed="false"`,
-		`formaction="/statuses/`+id+`/reblog" aria-pressed="false"`,
+		`formaction="/p/`+id+`/favourite" aria-pressed="false"`,
+		`formaction="/p/`+id+`/reblog" aria-pressed="false"`,
 		`href="/@alice/`+id+`#reply"`,
-		`href="/statuses/`+id+`/delete"`,
+		`href="/p/`+id+`/delete"`,
 	)
 }
 
@@ -120,13 +120,13 @@ func TestPostActions(t *testing.T) {
 		action string
 		has    []string
 	}{
-		{"favourite", []string{`formaction="/statuses/` + id + `/unfavourite" aria-pressed="true"><span>Favourite</span>1</button>`}},
-		{"reblog", []string{`formaction="/statuses/` + id + `/unreblog" aria-pressed="true"><span>Repost</span>1</button>`}},
-		{"unfavourite", []string{`formaction="/statuses/` + id + `/favourite" aria-pressed="false"><span>Favourite</span></button>`}},
-		{"unreblog", []string{`formaction="/statuses/` + id + `/reblog" aria-pressed="false"><span>Repost</span></button>`}},
+		{"favourite", []string{`formaction="/p/` + id + `/unfavourite" aria-pressed="true"><span>Favourite</span>1</button>`}},
+		{"reblog", []string{`formaction="/p/` + id + `/unreblog" aria-pressed="true"><span>Repost</span>1</button>`}},
+		{"unfavourite", []string{`formaction="/p/` + id + `/favourite" aria-pressed="false"><span>Favourite</span></button>`}},
+		{"unreblog", []string{`formaction="/p/` + id + `/reblog" aria-pressed="false"><span>Repost</span></button>`}},
 	}
 	for _, step := range steps {
-		bob.submit(t, "/public", "/statuses/"+id+"/"+step.action, nil).wantRedirect(t, "/public#p-"+id)
+		bob.submit(t, "/public", "/p/"+id+"/"+step.action, nil).wantRedirect(t, "/public#p-"+id)
 		bob.get(t, "/public").want(t, http.StatusOK).has(t, step.has...)
 	}
 	// Signed out, the same post shows counts and no buttons.
@@ -134,10 +134,10 @@ func TestPostActions(t *testing.T) {
 	// Signed out, an action sends you to log in.
 	anon := s.browser()
 	tok := csrfRE.FindStringSubmatch(anon.get(t, "/login").Body)[1]
-	anon.post(t, "/statuses/"+id+"/favourite", url.Values{"csrf": {tok}, "back": {"/public"}}).wantRedirect(t, "/login?next=%2Fpublic")
+	anon.post(t, "/p/"+id+"/favourite", url.Values{"csrf": {tok}, "back": {"/public"}}).wantRedirect(t, "/login?next=%2Fpublic")
 	// Acting on a post that does not exist is a 404 page.
-	bob.submit(t, "/public", "/statuses/12345/favourite", nil).want(t, http.StatusNotFound)
-	bob.submit(t, "/public", "/statuses/abc/favourite", nil).want(t, http.StatusNotFound)
+	bob.submit(t, "/public", "/p/12345/favourite", nil).want(t, http.StatusNotFound)
+	bob.submit(t, "/public", "/p/abc/favourite", nil).want(t, http.StatusNotFound)
 }
 
 // TestRepostShownOnProfileAndHome: a repost shows who reposted it, and
@@ -149,7 +149,7 @@ func TestRepostShown(t *testing.T) {
 	carol := s.signUp(t, "carol")
 	carol.submit(t, "/@bob", "/accounts/"+itoa(s.account(t, "bob").ID)+"/follow", nil)
 	st := s.postAs(t, "alice", "worth sharing", store.Public)
-	bob.submit(t, "/public", "/statuses/"+itoa(st.ID)+"/reblog", nil)
+	bob.submit(t, "/public", "/p/"+itoa(st.ID)+"/reblog", nil)
 	home := carol.get(t, "/").want(t, http.StatusOK)
 	home.has(t, `<p class="ctx i-rb"><a href="/@bob"><bdi>bob</bdi></a> reposted</p>`, "worth sharing", `href="/@alice/`+itoa(st.ID)+`"`)
 	bob.get(t, "/@bob").want(t, http.StatusOK).has(t, "worth sharing", "reposted")
@@ -173,22 +173,22 @@ func TestDelete(t *testing.T) {
 	id := itoa(st.ID)
 
 	// The confirmation page, reached from the profile, goes back there.
-	req, _ := http.NewRequest("GET", s.URL+"/statuses/"+id+"/delete", nil)
+	req, _ := http.NewRequest("GET", s.URL+"/p/"+id+"/delete", nil)
 	req.Header.Set("Referer", s.URL+"/@alice")
 	confirm := alice.do(t, req).want(t, http.StatusOK)
-	confirm.has(t, "Delete this post?", "regrettable", `action="/statuses/`+id+`/delete"`, `name="back" value="/@alice"`)
+	confirm.has(t, "Delete this post?", "regrettable", `action="/p/`+id+`/delete"`, `name="back" value="/@alice"`)
 	// Nobody else may delete it, or even see the question.
-	bob.get(t, "/statuses/"+id+"/delete").want(t, http.StatusForbidden)
-	bob.submit(t, "/public", "/statuses/"+id+"/delete", nil).want(t, http.StatusForbidden)
+	bob.get(t, "/p/"+id+"/delete").want(t, http.StatusForbidden)
+	bob.submit(t, "/public", "/p/"+id+"/delete", nil).want(t, http.StatusForbidden)
 
-	alice.submit(t, "/@alice", "/statuses/"+id+"/delete", nil).wantRedirect(t, "/@alice")
+	alice.submit(t, "/@alice", "/p/"+id+"/delete", nil).wantRedirect(t, "/@alice")
 	alice.get(t, "/@alice").want(t, http.StatusOK).lacks(t, "regrettable")
 	alice.get(t, "/@alice/"+id).want(t, http.StatusNotFound)
 
 	// Deleted from its own page, it goes to the profile instead.
 	st2 := s.postAs(t, "alice", "also regrettable", store.Public)
 	link := "/@alice/" + itoa(st2.ID)
-	alice.submit(t, link, "/statuses/"+itoa(st2.ID)+"/delete", nil).wantRedirect(t, "/@alice")
+	alice.submit(t, link, "/p/"+itoa(st2.ID)+"/delete", nil).wantRedirect(t, "/@alice")
 }
 
 // arabicDigits writes n with Arabic-Indic digits.

@@ -185,8 +185,8 @@ func TestNotifications(t *testing.T) {
 	alice := s.signUp(t, "alice")
 	bob := s.signUp(t, "bob")
 	st := s.postAs(t, "alice", "notice me", store.Public)
-	bob.submit(t, "/public", "/statuses/"+itoa(st.ID)+"/favourite", nil)
-	bob.submit(t, "/public", "/statuses/"+itoa(st.ID)+"/reblog", nil)
+	bob.submit(t, "/public", "/p/"+itoa(st.ID)+"/favourite", nil)
+	bob.submit(t, "/public", "/p/"+itoa(st.ID)+"/reblog", nil)
 	bob.compose(t, "hey @alice")
 	r := alice.get(t, "/notifications").want(t, http.StatusOK)
 	r.has(t, "favourited your post", "reposted your post", "mentioned you", "notice me", "hey", `class="what i-favourite"`,

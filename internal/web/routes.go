@@ -20,12 +20,12 @@ func (h *Web) mux() *http.ServeMux {
 	mux.HandleFunc("GET /web/stream", h.live) // the "N new posts" bar's events
 
 	mux.HandleFunc("POST /statuses", h.compose)
-	mux.HandleFunc("POST /statuses/{id}/favourite", h.statusAction(actFavourite))
-	mux.HandleFunc("POST /statuses/{id}/unfavourite", h.statusAction(actUnfavourite))
-	mux.HandleFunc("POST /statuses/{id}/reblog", h.statusAction(actReblog))
-	mux.HandleFunc("POST /statuses/{id}/unreblog", h.statusAction(actUnreblog))
-	mux.HandleFunc("GET /statuses/{id}/delete", h.confirmDelete)
-	mux.HandleFunc("POST /statuses/{id}/delete", h.deleteStatus)
+	mux.HandleFunc("POST /p/{id}/favourite", h.statusAction(actFavourite))
+	mux.HandleFunc("POST /p/{id}/unfavourite", h.statusAction(actUnfavourite))
+	mux.HandleFunc("POST /p/{id}/reblog", h.statusAction(actReblog))
+	mux.HandleFunc("POST /p/{id}/unreblog", h.statusAction(actUnreblog))
+	mux.HandleFunc("GET /p/{id}/delete", h.confirmDelete)
+	mux.HandleFunc("POST /p/{id}/delete", h.deleteStatus)
 	mux.HandleFunc("POST /accounts/{id}/follow", h.follow)
 	mux.HandleFunc("POST /accounts/{id}/unfollow", h.unfollow)
 	mux.HandleFunc("POST /follow_requests/{id}/authorize", h.answerRequest(true))

@@ -153,7 +153,7 @@ func TestBadInput(t *testing.T) {
 		{"/@alice/-1", 404}, {"/@alice/99999999999999999999", 404}, {"/@bob/" + itoa(st.ID), 404},
 		{"/@alice/1", 404}, {"/@alice.atom.atom", 404}, {"/@%00", 404}, {"/tags/%ff", 404}, {"/tags/" + strings.Repeat("a", 5000), 200},
 		{"/?max_id=1e9", 400}, {"/@alice?max_id=x", 400}, {"/notifications?max_id=0", 400},
-		{"/statuses/abc/delete", 404}, {"/statuses/1/delete", 404}, {"/lang/", 404}, {"/settings/x", 404},
+		{"/p/abc/delete", 404}, {"/p/1/delete", 404}, {"/lang/", 404}, {"/settings/x", 404},
 		{"/static/", 404}, {"/static/../web.go", 307}, {"/.well-known/x", 404},
 	}
 	for _, tc := range tests {
