@@ -44,6 +44,7 @@ type lifecycle struct {
 	ready      atomic.Bool
 	draining   atomic.Bool
 	parent     int // the process this one replaces, during an upgrade
+	busy       atomic.Int64 // requests in flight, streams left out
 }
 
 // upgradeStatus is what the old process records about the last upgrade,
@@ -135,6 +136,35 @@ func (l *lifecycle) markReady() error {
 	}
 	l.ready.Store(true)
 	return nil
+}
+
+// track counts the requests in flight, leaving out streams, which last
+// until they are ended, so that a draining process knows when it has
+// answered everything it accepted.
+func (l *lifecycle) track(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isStream(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		l.busy.Add(1)
+		defer l.busy.Add(-1)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// waitIdle returns once no request but streams is in flight, or when ctx
+// ends. A draining process ends its streams only then: every post it
+// acknowledged is stored by that time, so a reader resuming on the new
+// process finds it there.
+func (l *lifecycle) waitIdle(ctx context.Context) {
+	for l.busy.Load() > 0 {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
 
 // exited is closed when a new process has taken over.

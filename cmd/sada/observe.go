@@ -21,7 +21,9 @@ import (
 // isStream says whether a request opens a long-lived stream: those are not
 // rate limited per request nor held to a slot of the shedder, or a few
 // hundred open streams would take every slot.
-func isStream(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/v1/streaming") }
+func isStream(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/v1/streaming") || strings.HasPrefix(r.URL.Path, "/web/stream")
+}
 
 // isOperator says whether a request is for /metrics, /debug/pprof or the
 // health checks, which must keep answering during a surge: that is when

@@ -103,7 +103,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	site.Routes(mux) // "/": every path no other route claims is a web page
 
 	srv := &http.Server{
-		Handler:           frontDoor(cfg, st, mux, m),
+		Handler:           life.track(frontDoor(cfg, st, mux, m)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -149,11 +149,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	srv.SetKeepAlivesEnabled(false)
 	_ = ln.Close()
 	stopSMS() // its workers stop before a new process starts its own
-	stopHub() // streams end, so the shutdown does not wait for them
 	log.Info("shutting down: finishing in-flight requests")
 	time.Sleep(drainGrace)
 	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	// Streams end once everything else is answered, so their readers
+	// resume (on the new process, during an upgrade) after the last post
+	// this process acknowledged was stored; then the shutdown does not
+	// wait for them.
+	life.waitIdle(shutCtx)
+	stopHub()
 	if err := srv.Shutdown(shutCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
