@@ -43,7 +43,7 @@ type lifecycle struct {
 	log        *slog.Logger
 	ready      atomic.Bool
 	draining   atomic.Bool
-	parent     int // the process this one replaces, during an upgrade
+	parent     int          // the process this one replaces, during an upgrade
 	busy       atomic.Int64 // requests in flight, streams left out
 }
 
